@@ -1,0 +1,70 @@
+"""The Journée BlueHats site: create_app() builds the Flask application."""
+
+import logging
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from . import accounts, cli, errors, security, templating
+from .config import load_config
+from .database import configure_engine
+from .event import load_event
+from .extensions import csrf, db, limiter, mail, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application: configuration, extensions, blueprints, commands, error pages."""
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("BLUEHATS_INSTANCE_PATH", str(ROOT / "instance")),
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    load_config(app, test_config)
+    configure_logging(app)
+    if app.config["BLUEHATS_TRUSTED_PROXIES"]:
+        hops = int(app.config["BLUEHATS_TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops)
+
+    db.init_app(app)
+    configure_engine(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS))
+    mail.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    accounts.init_app(app)
+
+    app.extensions["bluehats.event"] = load_event(
+        cfp_deadline=app.config["BLUEHATS_CFP_DEADLINE"],
+        answer_date=app.config["BLUEHATS_ANSWER_DATE"],
+    )
+    register_blueprints(app)
+    templating.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def register_blueprints(app: Flask) -> None:
+    """Mount the site's parts."""
+    from .proposals.views import bp as proposals_bp
+    from .public.views import bp as public_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(proposals_bp)
+
+
+def configure_logging(app: Flask) -> None:
+    """Log to stderr (gunicorn and systemd collect it)."""
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app.logger.setLevel(logging.DEBUG if app.debug else logging.INFO)

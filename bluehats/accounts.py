@@ -1,0 +1,77 @@
+"""Organiser accounts: creation, password checks, the session's user."""
+
+from functools import cache
+
+from flask import Flask
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from . import clock
+from .database import begin_write
+from .extensions import db, login
+from .models import Organiser
+
+MIN_PASSWORD_LENGTH = 12
+
+
+def init_app(app: Flask) -> None:
+    """Tell Flask-Login how to find the session's organiser."""
+    login.init_app(app)
+    login.login_view = "admin.login"
+    login.login_message = "Connectez-vous pour accéder à l’espace des organisateurs."
+    login.login_message_category = "info"
+    login.user_loader(load_organiser)
+
+
+@cache
+def dummy_hash() -> str:
+    """Return a hash to check against when the address is unknown, so that both failures take as long."""
+    return generate_password_hash("bluehats-timing-guard", method="scrypt")
+
+
+def load_organiser(user_id: str) -> Organiser | None:
+    """Return the logged-in organiser of the session."""
+    return db.session.get(Organiser, int(user_id)) if user_id.isdigit() else None
+
+
+def find_organiser(email: str) -> Organiser | None:
+    """Return the organiser with this address (case-insensitive)."""
+    return db.session.scalars(select(Organiser).where(func.lower(Organiser.email) == email.strip().lower())).first()
+
+
+def add_organiser(email: str, password: str) -> Organiser:
+    """Create an organiser, or set a new password for an existing one."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValueError(f"Le mot de passe doit compter au moins {MIN_PASSWORD_LENGTH} caractères.")
+    begin_write()
+    organiser = find_organiser(email) or Organiser(email=email.strip().lower())
+    organiser.password_hash = generate_password_hash(password, method="scrypt")
+    db.session.add(organiser)
+    db.session.commit()
+    return organiser
+
+
+def remove_organiser(email: str) -> bool:
+    """Delete an organiser; return whether one existed."""
+    begin_write()
+    organiser = find_organiser(email)
+    if organiser is not None:
+        db.session.delete(organiser)
+    db.session.commit()
+    return organiser is not None
+
+
+def authenticate(email: str, password: str) -> Organiser | None:
+    """Return the organiser if the password is right; never tell which of the two was wrong."""
+    organiser = find_organiser(email)
+    if organiser is None:
+        check_password_hash(dummy_hash(), password)
+        return None
+    if not check_password_hash(organiser.password_hash, password):
+        return None
+    begin_write()
+    organiser = db.session.get(Organiser, organiser.id)
+    assert organiser is not None
+    organiser.last_login_at = clock.now()
+    db.session.commit()
+    return organiser

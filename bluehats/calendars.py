@@ -1,0 +1,39 @@
+"""iCalendar files: the day itself, and later the programme's talks."""
+
+from datetime import datetime
+
+from icalendar import Calendar
+from icalendar import Event as CalendarEvent
+
+from .clock import PARIS
+from .event import Event
+
+PRODID = "-//DINUM//Journee BlueHats//FR"
+
+
+def new_calendar(name: str) -> Calendar:
+    """Return an empty calendar with its French name."""
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", name)
+    return calendar
+
+
+def event_calendar(event: Event, page_url: str, stamp: datetime) -> bytes:
+    """Return the day as an iCalendar file, in Europe/Paris time."""
+    calendar = new_calendar(event.title)
+    entry = CalendarEvent()
+    entry.add("uid", f"journee-bluehats-{event.start:%Y%m%d}@bluehats")
+    entry.add("dtstamp", stamp)
+    entry.add("dtstart", event.start.astimezone(PARIS))
+    entry.add("dtend", event.end.astimezone(PARIS))
+    entry.add("summary", event.title)
+    entry.add("location", f"{event.venue}, {event.room}, {event.address}")
+    entry.add("description", f"{event.lead}\n\n{page_url}")
+    entry.add("url", page_url)
+    entry.add("organizer", f"mailto:{event.contact}", parameters={"cn": "DINUM"})
+    calendar.add_component(entry)
+    calendar.add_missing_timezones()
+    return calendar.to_ical()

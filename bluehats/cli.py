@@ -1,0 +1,127 @@
+"""Command line: the flask outbox and flask proposals groups."""
+
+import sys
+import time
+from datetime import UTC, date, datetime
+from datetime import time as day_time
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from sqlalchemy import select, update
+
+from . import clock, outbox
+from .database import begin_write
+from .exports import csv_rows, json_chunks
+from .extensions import db
+from .models import OutboxMessage, Proposal
+
+outbox_cli = AppGroup("outbox", help="La file des courriels.")
+proposals_cli = AppGroup("proposals", help="Les propositions d’intervention.")
+
+WATCH_INTERVAL = 5.0
+
+
+@outbox_cli.command("deliver")
+@click.option("--watch", is_flag=True, help="Continuer à envoyer, en respectant l’attente entre deux essais.")
+def deliver_command(watch: bool) -> None:
+    """Send the pending mails (all at once by hand; --watch keeps running)."""
+    if not watch:
+        total = outbox.DeliveryReport()
+        while True:  # every pending message, in batches, whatever its backoff
+            report = outbox.deliver(force=True)
+            total.sent, total.retried, total.failed = (
+                total.sent + report.sent, total.retried + report.retried, total.failed + report.failed,
+            )  # fmt: skip
+            total.errors += report.errors
+            if report.sent + report.failed < outbox.BATCH_SIZE or report.retried:
+                break
+        print_report(total)
+        sys.exit(1 if total.retried or total.failed else 0)
+    click.echo("Envoi des courriels en continu (Ctrl+C pour arrêter).", err=True)
+    while True:
+        report = outbox.deliver()
+        if report.sent or report.retried or report.failed:
+            print_report(report)
+        if report.sent + report.retried + report.failed < outbox.BATCH_SIZE:
+            time.sleep(WATCH_INTERVAL)
+
+
+def print_report(report: outbox.DeliveryReport) -> None:
+    """Print what a delivery run did."""
+    click.echo(f"{report.sent} envoyé(s), {report.retried} à réessayer, {report.failed} en échec.")
+    for error in report.errors:
+        click.echo(f"  {error}", err=True)
+
+
+@outbox_cli.command("list")
+@click.option("--all", "show_all", is_flag=True, help="Montrer aussi les courriels envoyés.")
+def list_command(show_all: bool) -> None:
+    """Show the queue: id, status, attempts, next try, recipients, subject, last error."""
+    query = select(OutboxMessage).order_by(OutboxMessage.id)
+    if not show_all:
+        query = query.where(OutboxMessage.status != "sent")
+    rows = db.session.scalars(query).all()
+    if not rows:
+        click.echo("Aucun courriel en attente." if not show_all else "Aucun courriel.")
+    for message in rows:
+        due = max(message.not_before, message.next_attempt_at).isoformat(timespec="seconds")
+        click.echo(
+            f"{message.id}\t{message.status}\t{message.attempts} essai(s)\t{due}\t"
+            f"{', '.join(message.recipients)}\t{message.subject}"
+            + (f"\t{message.last_error}" if message.last_error else "")
+        )
+
+
+@proposals_cli.command("export")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
+def export_command(fmt: str) -> None:
+    """Write every proposal to standard output, and nothing else there."""
+    proposals = db.session.scalars(select(Proposal).order_by(Proposal.id).execution_options(yield_per=500))
+    chunks = csv_rows(proposals) if fmt == "csv" else json_chunks(proposals)
+    out = click.get_binary_stream("stdout")
+    for chunk in chunks:
+        out.write(chunk.encode("utf-8"))
+    out.flush()
+
+
+@proposals_cli.command("purge")
+@click.option("--before", "before", required=True, type=click.DateTime(formats=["%Y-%m-%d"]), help="AAAA-MM-JJ")
+def purge_command(before: datetime) -> None:
+    """Erase the personal data of the proposals received before DATE (data-protection duty)."""
+    cutoff = datetime.combine(date(before.year, before.month, before.day), day_time(), tzinfo=clock.PARIS)
+    count = purge_before(cutoff.astimezone(UTC))
+    click.echo(f"{count} proposition(s) anonymisée(s).")
+
+
+def purge_before(cutoff: datetime) -> int:
+    """Anonymise proposals created before cutoff and delete their mails; return how many."""
+    begin_write()
+    ids = list(
+        db.session.scalars(select(Proposal.id).where(Proposal.created_at < cutoff, Proposal.purged_at.is_(None)))
+    )
+    if ids:
+        db.session.execute(
+            update(Proposal)
+            .where(Proposal.id.in_(ids))
+            .values(
+                first_name="",
+                last_name="",
+                email="",
+                job_title="",
+                honeypot="",
+                abstract="",
+                title="(effacé)",
+                administration="(effacé)",
+                purged_at=clock.now(),
+            )
+        )
+        db.session.execute(OutboxMessage.__table__.delete().where(OutboxMessage.proposal_id.in_(ids)))
+    db.session.commit()
+    return len(ids)
+
+
+def init_app(app: Flask) -> None:
+    """Register the command groups."""
+    app.cli.add_command(outbox_cli)
+    app.cli.add_command(proposals_cli)

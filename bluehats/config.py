@@ -1,0 +1,91 @@
+"""Configuration defaults and their loading order: defaults, instance/config.py, FLASK_* variables, test_config."""
+
+import contextlib
+import logging
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from .dates import parse_moment
+
+log = logging.getLogger(__name__)
+
+DEFAULTS: dict[str, Any] = {
+    "BLUEHATS_ORGANISER_EMAILS": [],
+    "BLUEHATS_CFP_DEADLINE": None,  # None: the announcement's front matter
+    "BLUEHATS_ANSWER_DATE": None,  # None: the announcement's front matter
+    "BLUEHATS_CFP_PREVIEW": None,  # None: app.debug
+    "BLUEHATS_MAIL_DELIVERY": None,  # None: console without MAIL_SERVER, else immediate
+    "BLUEHATS_SMTP_TIMEOUT": 10,
+    "BLUEHATS_TRUSTED_PROXIES": 0,
+    "BLUEHATS_SITE_URL": None,  # absolute URL used in mails sent outside a request
+    "BLUEHATS_PROGRAMME_MINUTES": 300,
+    "MAIL_SERVER": None,
+    "MAIL_PORT": 25,
+    "MAIL_DEFAULT_SENDER": "Journée BlueHats <logiciels-libres@data.gouv.fr>",
+    "SQLALCHEMY_ENGINE_OPTIONS": {},
+    # A proposal may take an hour to write: the CSRF token lives as long as the session.
+    "WTF_CSRF_TIME_LIMIT": None,
+    "MAX_CONTENT_LENGTH": 64 * 1024,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": None,  # None: on, except in debug and testing (plain http there)
+    "RATELIMIT_ENABLED": True,
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "SEND_FILE_MAX_AGE_DEFAULT": 3600,
+}
+
+
+def load_config(app: Flask, test_config: Mapping[str, Any] | None) -> None:
+    """Fill app.config in DESIGN.md's order, each source overriding the one before."""
+    app.config.from_mapping(DEFAULTS)
+    app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'bluehats.sqlite'}"
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("FLASK")
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    derive_settings(app)
+
+
+def derive_settings(app: Flask) -> None:
+    """Resolve the settings whose default depends on the others, and check their types."""
+    config = app.config
+    if not config.get("SECRET_KEY"):
+        config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
+    if config["BLUEHATS_CFP_PREVIEW"] is None:
+        config["BLUEHATS_CFP_PREVIEW"] = app.debug
+    if config["BLUEHATS_MAIL_DELIVERY"] is None:
+        config["BLUEHATS_MAIL_DELIVERY"] = "immediate" if config["MAIL_SERVER"] else "console"
+    if config["BLUEHATS_MAIL_DELIVERY"] not in {"immediate", "worker", "console"}:
+        raise ValueError("BLUEHATS_MAIL_DELIVERY must be immediate, worker or console")
+    for key in ("BLUEHATS_CFP_DEADLINE", "BLUEHATS_ANSWER_DATE"):
+        if config[key] is not None:
+            config[key] = parse_moment(config[key])
+    if isinstance(config["BLUEHATS_ORGANISER_EMAILS"], str):
+        config["BLUEHATS_ORGANISER_EMAILS"] = [
+            address.strip() for address in config["BLUEHATS_ORGANISER_EMAILS"].split(",") if address.strip()
+        ]
+    if not config["BLUEHATS_ORGANISER_EMAILS"]:
+        log.warning("BLUEHATS_ORGANISER_EMAILS is empty: no organiser will be told of new proposals")
+    if config["SESSION_COOKIE_SECURE"] is None:
+        config["SESSION_COOKIE_SECURE"] = not (app.debug or app.testing)
+
+
+def instance_secret_key(instance: Path) -> str:
+    """Return the installation's secret key, generating it into instance/ the first time."""
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        draft = instance / f".secret_key.{os.getpid()}"
+        draft.write_text(secrets.token_urlsafe(48), encoding="ascii")
+        draft.chmod(0o600)
+        # link() is atomic and refuses to replace: when workers start together, the first one wins.
+        with contextlib.suppress(FileExistsError):
+            os.link(draft, path)
+        draft.unlink()
+    return path.read_text(encoding="ascii").strip()

@@ -1,0 +1,67 @@
+"""Dates and times as French readers write them, in Europe/Paris time."""
+
+from datetime import datetime, timedelta
+
+from .clock import PARIS
+
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+
+
+def format_date(moment: datetime, weekday: bool = False) -> str:
+    """Return « 8 novembre 2022 » (« 1er » on the first day), optionally with the weekday."""
+    local = moment.astimezone(PARIS)
+    day = "1er" if local.day == 1 else str(local.day)
+    text = f"{day}\u00a0{MONTHS[local.month - 1]} {local.year}"
+    return f"{WEEKDAYS[local.weekday()]} {text}" if weekday else text
+
+
+def format_time(moment: datetime) -> str:
+    """Return « 9 h » or « 18 h 30 », in Paris time."""
+    local = moment.astimezone(PARIS)
+    if local.minute:
+        return f"{local.hour}\u00a0h\u00a0{local.minute:02d}"
+    return f"{local.hour}\u00a0h"
+
+
+def format_datetime(moment: datetime) -> str:
+    """Return « 18 octobre 2022 à 9 h 30 », in Paris time."""
+    return f"{format_date(moment)} à {format_time(moment)}"
+
+
+def last_moment_before(deadline: datetime) -> datetime:
+    """Return the last minute a deadline still admits: « avant le 18 » means « jusqu'au 17 à 23 h 59 »."""
+    return (deadline - timedelta(minutes=1)).astimezone(PARIS)
+
+
+def format_left(delta: timedelta) -> str:
+    """Return the time left in words: « 3 jours », « 5 heures », « 12 minutes »."""
+    minutes = max(int(delta.total_seconds() // 60), 0)
+    if minutes >= 2 * 24 * 60:
+        return f"{minutes // (24 * 60)}\u00a0jours"
+    if minutes >= 2 * 60:
+        return f"{minutes // 60}\u00a0heures"
+    if minutes >= 60:
+        return "1\u00a0heure"
+    return f"{minutes}\u00a0minute{'s' if minutes > 1 else ''}"
+
+
+def parse_moment(value: str | datetime) -> datetime:
+    """Parse an ISO 8601 datetime that must carry its offset."""
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        raise ValueError(f"{value!r} has no UTC offset")
+    return moment

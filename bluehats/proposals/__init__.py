@@ -1,0 +1,1 @@
+"""Proposer une intervention: the form, the confirmation, the speaker's private page."""

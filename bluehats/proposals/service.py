@@ -1,0 +1,114 @@
+"""What happens to a proposal: submitted, edited, withdrawn; each write with its mails, in one transaction."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+
+from .. import clock, notifications, outbox
+from ..database import begin_write
+from ..event import Event, cfp_state
+from ..extensions import db
+from ..models import OutboxMessage, Proposal, Status
+
+# The same address and title again within this window is a double click or a resend.
+DUPLICATE_WINDOW = timedelta(minutes=15)
+
+
+@dataclass
+class Outcome:
+    """A proposal after a write, and the mails queued with it."""
+
+    proposal: Proposal
+    messages: list[OutboxMessage]
+    created: bool = True
+
+
+def cfp_accepts(event: Event, now: datetime, preview: bool) -> bool:
+    """Tell whether proposals are accepted now (or kept usable for a demonstration)."""
+    return preview or cfp_state(event, now).is_open
+
+
+def find_duplicate(email: str, title: str, now: datetime) -> Proposal | None:
+    """Return the proposal this one repeats, if the same person sent the same title minutes ago."""
+    return db.session.scalars(
+        select(Proposal)
+        .where(
+            func.lower(Proposal.email) == email.lower(),
+            func.lower(Proposal.title) == title.lower(),
+            Proposal.created_at >= now - DUPLICATE_WINDOW,
+            Proposal.status != Status.WITHDRAWN,
+        )
+        .order_by(Proposal.id)
+        .limit(1)
+    ).first()
+
+
+def submit_proposal(data: dict[str, Any], honeypot: str = "") -> Outcome:
+    """Store a proposal and its two mails; a repeat returns the first, a filled honeypot stores spam."""
+    now = clock.now()
+    begin_write()
+    duplicate = find_duplicate(str(data["email"]), str(data["title"]), now)
+    if duplicate is not None:
+        db.session.commit()
+        return Outcome(duplicate, [], created=False)
+    proposal = Proposal(
+        **data,
+        status=Status.SPAM if honeypot else Status.SUBMITTED,
+        honeypot=honeypot,
+        consent_at=now,
+        created_at=now,
+        updated_at=now,
+    )
+    db.session.add(proposal)
+    db.session.flush()  # the id names the reference and signs the private link
+    messages = [] if honeypot else queue_mails(proposal, notifications.speaker_confirmation(proposal), "new")
+    db.session.commit()
+    return Outcome(proposal, messages)
+
+
+def queue_mails(proposal: Proposal, to_speaker, change: str) -> list[OutboxMessage]:
+    """Queue the speaker's mail (if any) and the organisers' notice of a change."""
+    messages = []
+    if to_speaker is not None:
+        messages.append(outbox.queue(to_speaker, f"speaker-{change}", proposal))
+    notice = notifications.organiser_notification(proposal, change)
+    if notice is not None:
+        messages.append(outbox.queue(notice, f"organisers-{change}", proposal))
+    return messages
+
+
+def update_proposal(proposal_id: int, data: dict[str, Any]) -> Outcome | None:
+    """Apply the speaker's edit and tell the organisers; None when the proposal cannot change."""
+    begin_write()
+    proposal = db.session.get(Proposal, proposal_id)
+    if proposal is None or proposal.status != Status.SUBMITTED:
+        db.session.commit()
+        return None
+    changed = {name: value for name, value in data.items() if getattr(proposal, name) != value}
+    if not changed:
+        db.session.commit()
+        return Outcome(proposal, [], created=False)
+    for name, value in changed.items():
+        setattr(proposal, name, value)
+    proposal.updated_at = clock.now()
+    messages = queue_mails(proposal, None, "edited")
+    db.session.commit()
+    return Outcome(proposal, messages, created=False)
+
+
+def withdraw_proposal(proposal_id: int) -> Outcome | None:
+    """Withdraw a proposal (kept for the record), confirm to the speaker, tell the organisers."""
+    begin_write()
+    proposal = db.session.get(Proposal, proposal_id)
+    if proposal is None or proposal.status != Status.SUBMITTED:
+        db.session.commit()
+        return None
+    now = clock.now()
+    proposal.status = Status.WITHDRAWN
+    proposal.withdrawn_at = now
+    proposal.updated_at = now
+    messages = queue_mails(proposal, notifications.withdrawal_confirmation(proposal), "withdrawn")
+    db.session.commit()
+    return Outcome(proposal, messages, created=False)

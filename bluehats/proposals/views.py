@@ -1,0 +1,95 @@
+"""Routes of the call for talks: the form, the confirmation page, the speaker's private page."""
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+
+from .. import clock, outbox
+from ..extensions import db, limiter
+from ..links import private_url, proposal_id_from_token, proposal_token
+from ..models import Proposal, Status
+from ..templating import current_event
+from .forms import ADMINISTRATIONS, EditProposalForm, ProposalForm
+from .service import cfp_accepts, submit_proposal, update_proposal, withdraw_proposal
+
+bp = Blueprint("proposals", __name__)
+
+# Per client address; generous enough for a whole service behind one NAT gateway.
+SUBMIT_LIMIT = "20 per hour;5 per minute"
+EDIT_LIMIT = "30 per hour"
+
+
+def accepting() -> bool:
+    """Tell whether the form takes proposals now."""
+    return cfp_accepts(current_event(), clock.now(), current_app.config["BLUEHATS_CFP_PREVIEW"])
+
+
+@bp.route("/proposer", methods=["GET", "POST"])
+@limiter.limit(SUBMIT_LIMIT, methods=["POST"])
+def new():
+    """Show the form; store a valid proposal and redirect to its confirmation."""
+    if not accepting():
+        return render_template("proposals/closed.html"), 200 if request.method == "GET" else 403
+    form = ProposalForm()
+    if form.validate_on_submit():
+        outcome = submit_proposal(form.proposal_data(), honeypot=form.website.data or "")
+        outbox.dispatch(outcome.messages)
+        # The confirmation page is for this browser only: the private link is not in its URL.
+        session["confirmed"] = outcome.proposal.id
+        return redirect(url_for("proposals.confirmation"), code=303)
+    return render_template("proposals/form.html", form=form, administrations=ADMINISTRATIONS)
+
+
+@bp.get("/proposer/merci")
+def confirmation():
+    """Thank the speaker and recap what was sent."""
+    proposal_id = session.get("confirmed")
+    proposal = db.session.get(Proposal, proposal_id) if isinstance(proposal_id, int) else None
+    if proposal is None:
+        return redirect(url_for("proposals.new"))
+    return render_template("proposals/confirmation.html", proposal=proposal, private_link=private_url(proposal.id))
+
+
+def proposal_or_404(token: str) -> Proposal:
+    """Return the proposal a private link is for; a forged or altered link is a 404."""
+    proposal_id = proposal_id_from_token(token)
+    proposal = db.session.get(Proposal, proposal_id) if proposal_id is not None else None
+    if proposal is None or proposal.purged_at is not None:
+        abort(404)
+    return proposal
+
+
+@bp.route("/proposition/<token>", methods=["GET", "POST"])
+@limiter.limit(EDIT_LIMIT, methods=["POST"])
+def private(token: str):
+    """The speaker's page: read, and until the deadline edit or withdraw."""
+    proposal = proposal_or_404(token)
+    editable = proposal.status == Status.SUBMITTED and accepting()
+    form = EditProposalForm(obj=proposal) if request.method == "GET" else EditProposalForm()
+    if request.method == "POST":
+        if not editable:
+            flash("Cette proposition ne peut plus être modifiée.", "error")
+            return redirect(url_for("proposals.private", token=token), code=303)
+        if request.form.get("action") == "withdraw":  # CSRFProtect has checked the token
+            outcome = withdraw_proposal(proposal.id)
+            if outcome:
+                outbox.dispatch(outcome.messages)
+                flash("Votre proposition est retirée. Un courriel vous le confirme.", "success")
+            return redirect(url_for("proposals.private", token=token), code=303)
+        if request.form.get("action") == "edit" and form.validate_on_submit():
+            outcome = update_proposal(proposal.id, form.proposal_data())
+            if outcome and outcome.messages:
+                outbox.dispatch(outcome.messages)
+                flash("Vos modifications sont enregistrées. Les organisateurs en sont informés.", "success")
+            else:
+                flash("Aucune modification à enregistrer.", "info")
+            return redirect(url_for("proposals.private", token=token), code=303)
+    if request.method == "GET":
+        form.duration.data = str(proposal.duration)
+    return render_template(
+        "proposals/private.html",
+        proposal=proposal,
+        form=form,
+        editable=editable,
+        token=token,
+        administrations=ADMINISTRATIONS,
+        private_link=url_for("proposals.private", token=proposal_token(proposal.id), _external=True),
+    )

@@ -1,0 +1,1 @@
+"""Public pages: announcement, legal pages, calendars, programme, health check."""

@@ -1,0 +1,53 @@
+"""Routes of the public pages."""
+
+from flask import Blueprint, Response, jsonify, render_template, url_for
+from sqlalchemy import text
+
+from .. import clock
+from ..calendars import event_calendar
+from ..content import load_page
+from ..extensions import db
+from ..templating import current_event
+
+bp = Blueprint("public", __name__)
+
+
+@bp.get("/")
+def index():
+    """Show the announcement."""
+    return render_template("public/index.html")
+
+
+@bp.get("/<any('mentions-legales', 'donnees-personnelles', 'accessibilite'):name>")
+def legal(name: str):
+    """Show one of the pages every French public site owes its visitors."""
+    return render_template("public/page.html", page=load_page(name))
+
+
+@bp.get("/evenement.ics")
+def event_ics():
+    """Serve the day as a calendar file."""
+    page_url = url_for("public.index", _external=True)
+    body = event_calendar(current_event(), page_url, clock.now())
+    return Response(
+        body,
+        mimetype="text/calendar",
+        headers={"Content-Disposition": 'attachment; filename="journee-bluehats-2022.ics"'},
+    )
+
+
+@bp.get("/programme")
+def programme():
+    """Show the programme, or say it is not published yet."""
+    return render_template("public/programme.html", talks=None)
+
+
+@bp.get("/healthz")
+def healthz():
+    """Report the application's and the database's status, as JSON."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception as error:  # noqa: BLE001 - any failure means the database is unusable
+        db.session.rollback()
+        return jsonify(status="error", database=f"error: {type(error).__name__}"), 503
+    return jsonify(status="ok", database="ok")

@@ -1,0 +1,43 @@
+"""What every template can use: French date filters, the event, the call's state now."""
+
+from typing import Any
+
+from flask import Flask, current_app
+from markupsafe import Markup, escape
+
+from . import clock
+from .dates import format_date, format_datetime, format_time
+from .event import Event, cfp_state
+from .typography import french_text
+
+
+def current_event() -> Event:
+    """Return the event loaded by create_app()."""
+    return current_app.extensions["bluehats.event"]
+
+
+def init_app(app: Flask) -> None:
+    """Register the filters and the context processor."""
+    app.jinja_env.filters["date_fr"] = format_date
+    app.jinja_env.filters["time_fr"] = format_time
+    app.jinja_env.filters["datetime_fr"] = format_datetime
+    app.jinja_env.filters["typo"] = french_text
+    app.jinja_env.filters["nl2br"] = nl2br
+    app.jinja_env.globals["DSFR_VERSION"] = dsfr_version(app)
+
+    @app.context_processor
+    def event_context() -> dict[str, Any]:
+        event = current_event()
+        return {"event": event, "cfp": cfp_state(event, clock.now())}
+
+
+def nl2br(text: str) -> Markup:
+    """Escape a text and keep its line breaks as <br>."""
+    return Markup("<br>\n").join(escape(line) for line in str(text).splitlines())
+
+
+def dsfr_version(app: Flask) -> str:
+    """Return the vendored DSFR version (it busts the browsers' cache when it changes)."""
+    assert app.static_folder
+    with open(f"{app.static_folder}/vendor/dsfr/VERSION", encoding="ascii") as handle:
+        return handle.read().strip()

@@ -1,0 +1,189 @@
+"""Shared fixtures: the app on a fresh database, a real SMTP server, a frozen clock."""
+
+import os
+import shutil
+import socket
+import uuid
+from datetime import datetime, timedelta
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from flask import Flask
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+
+import bluehats.clock
+from bluehats import create_app
+from bluehats.clock import PARIS
+from bluehats.extensions import db
+
+DATABASE_URL = os.environ.get("BLUEHATS_TEST_DATABASE_URL")
+REDIS_URL = os.environ.get("BLUEHATS_TEST_REDIS_URL")
+ORGANISERS = ["orga1@numerique.gouv.fr", "orga2@numerique.gouv.fr"]
+# A day while the call for talks is open (deadline: 18 October 2022, 00:00, Paris).
+CFP_OPEN = datetime(2022, 10, 10, 14, 30, tzinfo=PARIS)
+
+
+class FrozenClock:
+    """The application's clock, set by the test."""
+
+    def __init__(self, moment: datetime) -> None:
+        self.moment = moment
+
+    def __call__(self) -> datetime:
+        return self.moment
+
+    def set(self, moment: datetime) -> None:
+        self.moment = moment
+
+    def advance(self, **delta: float) -> None:
+        self.moment += timedelta(**delta)
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> FrozenClock:
+    frozen = FrozenClock(CFP_OPEN)
+    monkeypatch.setattr(bluehats.clock, "now", frozen)
+    return frozen
+
+
+class Mailbox:
+    """An aiosmtpd handler that keeps every message it accepts."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+        self.envelopes: list[Any] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.envelopes.append(envelope)
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 Message accepted for delivery"
+
+    def to(self, address: str) -> list[EmailMessage]:
+        """Return the messages whose envelope names this recipient."""
+        return [
+            message
+            for message, envelope in zip(self.messages, self.envelopes, strict=True)
+            if address in envelope.rcpt_tos
+        ]
+
+
+def free_port() -> int:
+    """Return a loopback port that nothing listens on."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_smtp(handler: Any) -> Controller:
+    """Start a real SMTP server on a free loopback port."""
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    return controller
+
+
+@pytest.fixture
+def smtp():
+    """A real SMTP server, with the mailbox it fills."""
+    mailbox = Mailbox()
+    controller = start_smtp(mailbox)
+    mailbox.port = controller.port
+    mailbox.controller = controller
+    yield mailbox
+    controller.stop()
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file with every migration applied, copied for each test."""
+    path = tmp_path_factory.mktemp("template") / "bluehats.sqlite"
+    app = create_app(base_config(f"sqlite:///{path}"))
+    with app.app_context():
+        upgrade()
+        # Closing the last connection checkpoints the WAL into the file that is copied.
+        db.engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def migrated_postgresql() -> str | None:
+    """Apply the migrations once to the test PostgreSQL database, when there is one."""
+    if not DATABASE_URL:
+        return None
+    engine = create_engine(DATABASE_URL)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    engine.dispose()
+    app = create_app(base_config(DATABASE_URL))
+    with app.app_context():
+        upgrade()
+    return DATABASE_URL
+
+
+def base_config(database_url: str, **overrides: Any) -> dict[str, Any]:
+    """Return the configuration every test app starts from."""
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "BLUEHATS_ORGANISER_EMAILS": ORGANISERS,
+        "BLUEHATS_MAIL_DELIVERY": "console",
+        "BLUEHATS_SMTP_TIMEOUT": 3,
+        "SERVER_NAME": "bluehats.test",
+        "RATELIMIT_STORAGE_URI": REDIS_URL or "memory://",
+        "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+    }
+    config.update(overrides)
+    return config
+
+
+def fresh_database(tmp_path: Path, migrated_sqlite: Path, migrated_postgresql: str | None) -> str:
+    """Return the URL of an empty, migrated database for one test."""
+    if migrated_postgresql:
+        engine = create_engine(migrated_postgresql)
+        with engine.begin() as connection:
+            connection.execute(text("TRUNCATE proposal, outbox_message, organiser RESTART IDENTITY CASCADE"))
+        engine.dispose()
+        return migrated_postgresql
+    path = tmp_path / "bluehats.sqlite"
+    shutil.copy(migrated_sqlite, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def make_app(tmp_path, migrated_sqlite, migrated_postgresql, clock, monkeypatch):
+    """Build an app on a fresh database with configuration overrides."""
+    monkeypatch.setenv("BLUEHATS_INSTANCE_PATH", str(tmp_path / "instance"))
+    url = fresh_database(tmp_path, migrated_sqlite, migrated_postgresql)
+    apps: list[Flask] = []
+
+    def build(**overrides: Any) -> Flask:
+        app = create_app(base_config(url, **overrides))
+        apps.append(app)
+        return app
+
+    yield build
+    for app in apps:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app, smtp) -> Flask:
+    """The app, mailing through the real SMTP server right after each commit."""
+    return make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp.port, BLUEHATS_MAIL_DELIVERY="immediate")
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()

@@ -1,0 +1,219 @@
+"""The public pages: the announcement, the legal pages, the calendar, the health check, errors."""
+
+import re
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import frontmatter
+import markdown
+import pytest
+from helpers import fetch_status, page_links, text_of
+from icalendar import Calendar
+
+from bluehats.clock import PARIS
+
+SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "journee-bluehats-osxp-2022.md"
+CONTENT = Path(__file__).resolve().parents[1] / "bluehats" / "content" / "journee-bluehats-osxp-2022.md"
+PAGES = ["/", "/proposer", "/programme", "/mentions-legales", "/donnees-personnelles", "/accessibilite"]
+
+
+def seed_fragments() -> list[str]:
+    """Return every sentence-sized fragment of the announcement's text, from the customer's file."""
+    source = SEED if SEED.exists() else CONTENT
+    post = frontmatter.load(source)
+    html = markdown.markdown(post.content)
+    # The raw HTML block that pointed to the external form is replaced by the site's own button.
+    html = re.sub(r"<div[^>]*>.*?</div>", "", html, flags=re.S)
+    fragments = [post["title"], post["chapeau-text"], *re.split(r"(?<=[.!?:])\s+", text_of(html))]
+    return [" ".join(fragment.split()) for fragment in fragments if len(fragment) > 3]
+
+
+def test_content_body_is_the_customers_text():
+    if not SEED.exists():
+        pytest.skip("shared/seed is beside the project only in the team's checkout")
+    assert frontmatter.load(CONTENT).content == frontmatter.load(SEED).content
+
+
+def test_announcement_shows_every_fragment_of_the_seed(client):
+    page = client.get("/")
+    assert page.status_code == 200
+    text = text_of(page.get_data(as_text=True))
+    for fragment in seed_fragments():
+        assert fragment in text
+
+
+def test_announcement_has_category_date_lead_and_button(client):
+    html = client.get("/").get_data(as_text=True)
+    assert 'class="fr-tag">Salon<' in html
+    assert "Publié le" in html and "11\u00a0octobre 2022" in html
+    assert 'class="fr-text--lead">Pour la quatrième année' in html
+    assert re.search(r'<a class="fr-btn[^"]*" href="/proposer">Proposer une intervention</a>', html)
+    assert "framaforms.org" not in html
+    assert "<h1>Journée BlueHats lors du salon Open Source Experience 2022</h1>" in html
+
+
+def test_announcement_has_practical_information(client):
+    text = text_of(client.get("/").get_data(as_text=True))
+    assert "Informations pratiques" in text
+    assert "mardi 8 novembre 2022, à partir de 9 h" in text
+    assert "Palais des congrès de Paris, salle 252B" in text
+    assert "2 place de la Porte Maillot, 75017 Paris" in text
+    assert "logiciels-libres@data.gouv.fr" in text
+
+
+@pytest.mark.parametrize(
+    ("now", "expected"),
+    [
+        (
+            datetime(2022, 10, 11, 12, 0, tzinfo=PARIS),
+            "il reste 6 jours pour proposer un sujet, jusqu’au 17 octobre 2022 inclus",
+        ),
+        (datetime(2022, 10, 16, 8, 0, tzinfo=PARIS), "il reste 40 heures"),
+        (
+            datetime(2022, 10, 17, 9, 0, tzinfo=PARIS),
+            "Dernier jour ! L’appel à interventions se termine ce soir à minuit (il reste 15 heures)",
+        ),
+        (datetime(2022, 10, 17, 23, 30, tzinfo=PARIS), "(il reste 30 minutes)"),
+        (datetime(2022, 10, 18, 0, 0, tzinfo=PARIS), "L’appel à interventions est clos depuis le 18 octobre 2022"),
+        (datetime(2022, 11, 20, 0, 0, tzinfo=PARIS), "L’appel à interventions est clos depuis le 18 octobre 2022"),
+    ],
+)
+def test_call_for_talks_state_follows_the_clock(client, clock, now, expected):
+    clock.set(now)
+    text = text_of(client.get("/").get_data(as_text=True))
+    assert expected in text
+    assert "Réponse le 21 octobre 2022" in text or "réponses sont envoyées le 21 octobre 2022" in text
+
+
+def test_closed_call_hides_the_button_outside_demonstration(client, clock):
+    clock.set(datetime(2022, 10, 19, tzinfo=PARIS))
+    html = client.get("/").get_data(as_text=True)
+    callout = html.split('id="appel"')[1].split("</div>")[0]
+    assert "Appel à interventions" in callout
+    assert "/proposer" not in callout
+
+
+def test_configuration_moves_the_deadline(make_app, clock):
+    app = make_app(BLUEHATS_CFP_DEADLINE="2022-10-25T12:00:00+02:00", BLUEHATS_ANSWER_DATE="2022-10-28T09:00:00+02:00")
+    clock.set(datetime(2022, 10, 20, tzinfo=PARIS))
+    text = text_of(app.test_client().get("/").get_data(as_text=True))
+    assert "jusqu’au 25 octobre 2022 inclus" in text
+    assert "Réponse le 28 octobre 2022" in text
+
+
+def test_french_typography_in_the_announcement(client):
+    html = client.get("/").get_data(as_text=True)
+    assert "curieux\u00a0: vous êtes toutes et tous les bienvenus\u202f!" in html
+    assert "souhaitez intervenir\u202f?" in html
+    assert "tendons le micro\u202f!" in html
+    # URLs keep their own punctuation.
+    assert 'href="https://communs.numerique.gouv.fr/bluehats/bsoc-promotion-2022/"' in html
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_pages_load_nothing_from_another_host(client, url):
+    page = client.get(url)
+    assert page.status_code == 200
+    links = page_links(page.get_data(as_text=True))
+    assert links.loaded, "the page loads its styles and scripts"
+    for loaded in links.loaded:
+        assert loaded.startswith("/"), f"{url} loads {loaded}"
+        assert not loaded.startswith("//")
+    for loaded in links.loaded:
+        assert fetch_status(client, loaded) == 200, loaded
+
+
+def test_dsfr_assets_are_served_from_static(client):
+    html = client.get("/").get_data(as_text=True)
+    assert re.search(r'<link rel="stylesheet" href="/static/vendor/dsfr/dsfr.min.css\?v=1\.15\.\d+">', html)
+    assert re.search(r'<script type="module" src="/static/vendor/dsfr/dsfr.module.min.js\?v=1\.15\.\d+">', html)
+    with client.get("/static/vendor/dsfr/dsfr.min.css") as answer:
+        css = answer.get_data(as_text=True)
+    # The fonts the stylesheet names are there too.
+    for font in set(re.findall(r"url\((fonts/[^)]+\.woff2)\)", css)):
+        assert fetch_status(client, f"/static/vendor/dsfr/{font}") == 200, font
+
+
+@pytest.mark.parametrize(
+    ("url", "title"),
+    [
+        ("/mentions-legales", "Mentions légales"),
+        ("/donnees-personnelles", "Données personnelles"),
+        ("/accessibilite", "Déclaration d’accessibilité"),
+    ],
+)
+def test_legal_pages_answer_and_are_in_the_footer(client, url, title):
+    page = client.get(url)
+    assert page.status_code == 200
+    assert f"<h1>{title}</h1>" in page.get_data(as_text=True)
+    footer = client.get("/").get_data(as_text=True).split('id="pied-de-page"')[1]
+    assert f'href="{url}"' in footer
+
+
+def test_accessibility_statement_is_honest(client):
+    text = text_of(client.get("/accessibilite").get_data(as_text=True))
+    assert "non conforme" in text
+
+
+def test_data_protection_notice_covers_the_form(client):
+    text = text_of(client.get("/donnees-personnelles").get_data(as_text=True))
+    for needed in ["Données recueillies", "Finalité", "Qui y a accès", "Durée de conservation", "Vos droits"]:
+        assert needed in text
+
+
+def test_event_calendar_parses_with_the_day_and_place(client):
+    answer = client.get("/evenement.ics")
+    assert answer.status_code == 200
+    assert answer.mimetype == "text/calendar"
+    calendar = Calendar.from_ical(answer.data)
+    events = calendar.walk("VEVENT")
+    assert len(events) == 1
+    event = events[0]
+    start = event.decoded("dtstart")
+    assert start == datetime(2022, 11, 8, 9, 0, tzinfo=PARIS)
+    assert start.tzinfo is not None and str(event["dtstart"].params["TZID"]) == "Europe/Paris"
+    assert event.decoded("dtend") - start == timedelta(hours=9)
+    assert "Palais des congrès de Paris" in str(event["location"])
+    assert "75017 Paris" in str(event["location"])
+    assert str(event["url"]) == "http://bluehats.test/"
+    assert calendar.walk("VTIMEZONE"), "the calendar carries its time zone"
+
+
+def test_open_graph_tags(client):
+    html = client.get("/").get_data(as_text=True)
+    assert '<meta property="og:title" content="Journée BlueHats lors du salon Open Source Experience 2022">' in html
+    assert '<meta property="og:url" content="http://bluehats.test/">' in html
+    assert re.search(r'<meta name="description" content="Pour la quatrième année', html)
+
+
+def test_healthz_reports_the_database(client):
+    answer = client.get("/healthz")
+    assert answer.status_code == 200
+    assert answer.get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_reports_a_broken_database(make_app, tmp_path):
+    app = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/missing-dir/none.sqlite")
+    answer = app.test_client().get("/healthz")
+    assert answer.status_code == 503
+    assert answer.get_json()["status"] == "error"
+
+
+def test_not_found_page_is_french_in_the_frame(client):
+    answer = client.get("/nulle-part")
+    assert answer.status_code == 404
+    html = answer.get_data(as_text=True)
+    assert "<h1>Page non trouvée</h1>" in html
+    assert 'class="fr-header"' in html and 'id="pied-de-page"' in html
+
+
+def test_server_error_page_is_french(make_app):
+    app = make_app(PROPAGATE_EXCEPTIONS=False)
+
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("boom")
+
+    answer = app.test_client().get("/boom")
+    assert answer.status_code == 500
+    assert "<h1>Erreur inattendue</h1>" in answer.get_data(as_text=True)
