@@ -79,7 +79,7 @@ def export_command(fmt: str) -> None:
     """Write every proposal to standard output, and nothing else there."""
     proposals = db.session.scalars(select(Proposal).order_by(Proposal.id).execution_options(yield_per=500))
     chunks = csv_rows(proposals) if fmt == "csv" else json_chunks(proposals)
-    out = click.get_binary_stream("stdout")
+    out = sys.stdout.buffer  # bytes: UTF-8 whatever the terminal's locale
     for chunk in chunks:
         out.write(chunk.encode("utf-8"))
     out.flush()

@@ -57,8 +57,10 @@ class Mailbox:
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
         self.envelopes: list[Any] = []
+        self.sessions: list[Any] = []
 
     async def handle_DATA(self, server, session, envelope):
+        self.sessions.append(session)
         self.envelopes.append(envelope)
         self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
         return "250 Message accepted for delivery"
@@ -79,9 +81,9 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_smtp(handler: Any) -> Controller:
-    """Start a real SMTP server on a free loopback port."""
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+def start_smtp(handler: Any, port: int | None = None) -> Controller:
+    """Start a real SMTP server on a loopback port (a free one unless given)."""
+    controller = Controller(handler, hostname="127.0.0.1", port=port or free_port())
     controller.start()
     return controller
 

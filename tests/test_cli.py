@@ -1,0 +1,81 @@
+"""Command line: exports of proposals and the purge of personal data."""
+
+import csv
+import io
+import json
+from datetime import datetime
+
+from helpers import VALID, submit
+from sqlalchemy import func, select
+
+from bluehats.clock import PARIS
+from bluehats.extensions import db
+from bluehats.models import OutboxMessage, Proposal
+
+
+def test_json_export_lists_what_was_stored(app, client):
+    submit(client)
+    submit(client, title="Une deuxième intervention", kind="autre", duration="5", job_title="")
+    result = app.test_cli_runner().invoke(args=["proposals", "export", "--format", "json"])
+    assert result.exit_code == 0
+    records = json.loads(result.stdout)
+    assert [record["reference"] for record in records] == ["BH22-0001", "BH22-0002"]
+    first = records[0]
+    expected = {name: VALID[name] for name in VALID if name not in {"consent", "website", "duration"}}
+    assert {name: first[name] for name in expected} == expected
+    assert first["duration"] == 15
+    assert first["status"] == "submitted"
+    assert first["created_at"] == "2022-10-10T12:30:00+00:00"
+    assert set(first) == {*VALID.keys() - {"consent", "website"}, "reference", "status", "created_at"}
+    assert records[1]["job_title"] == ""
+
+
+def test_csv_export_opens_in_a_french_spreadsheet(app, client):
+    submit(client, title='=HYPERLINK("http://evil";"clic")', first_name="+33 Élodie", last_name="@Müller-Ñ")
+    result = app.test_cli_runner().invoke(args=["proposals", "export", "--format", "csv"])
+    assert result.exit_code == 0
+    raw = result.stdout_bytes
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: accents survive in LibreOffice and Excel
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    assert len(rows) == 1
+    row = rows[0]
+    assert row["title"] == '\'=HYPERLINK("http://evil";"clic")'
+    assert row["first_name"] == "'+33 Élodie"
+    assert row["last_name"] == "'@Müller-Ñ"
+    assert row["administration"] == VALID["administration"]
+    assert row["abstract"] == VALID["abstract"]
+    assert list(row) == [
+        "reference", "status", "created_at", "first_name", "last_name", "email", "administration",
+        "job_title", "title", "abstract", "kind", "duration",
+    ]  # fmt: skip
+
+
+def test_export_of_an_empty_base(app):
+    result = app.test_cli_runner().invoke(args=["proposals", "export", "--format", "json"])
+    assert json.loads(result.stdout) == []
+
+
+def test_purge_erases_personal_data_before_the_date(app, client, clock):
+    submit(client)
+    clock.set(datetime(2022, 10, 12, 9, tzinfo=PARIS))
+    submit(client, email="autre.agent@culture.gouv.fr")
+    result = app.test_cli_runner().invoke(args=["proposals", "purge", "--before", "2022-10-11"])
+    assert result.exit_code == 0
+    assert "1 proposition(s) anonymisée(s)." in result.output
+    with app.app_context():
+        old, recent = db.session.scalars(select(Proposal).order_by(Proposal.id)).all()
+        assert (old.first_name, old.last_name, old.email, old.abstract) == ("", "", "", "")
+        assert old.purged_at is not None
+        assert old.kind == "retour-experience" and old.duration == 15  # anonymous statistics stay
+        assert recent.email == "autre.agent@culture.gouv.fr"
+        mails = db.session.scalar(
+            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.proposal_id == old.id)
+        )
+        assert mails == 0
+    again = app.test_cli_runner().invoke(args=["proposals", "purge", "--before", "2022-10-11"])
+    assert "0 proposition(s)" in again.output
+
+
+def test_purge_needs_a_valid_date(app):
+    result = app.test_cli_runner().invoke(args=["proposals", "purge", "--before", "hier"])
+    assert result.exit_code != 0

@@ -1,0 +1,104 @@
+"""Configuration: defaults, instance/config.py, FLASK_* variables, test_config, in that order."""
+
+import stat
+
+import pytest
+
+from bluehats import create_app
+
+
+@pytest.fixture
+def instance(tmp_path, monkeypatch):
+    folder = tmp_path / "instance"
+    folder.mkdir()
+    monkeypatch.setenv("BLUEHATS_INSTANCE_PATH", str(folder))
+    for name in list(__import__("os").environ):
+        if name.startswith("FLASK_"):
+            monkeypatch.delenv(name)
+    return folder
+
+
+def test_defaults(instance):
+    app = create_app()
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{instance / 'bluehats.sqlite'}"
+    assert app.config["BLUEHATS_MAIL_DELIVERY"] == "console"
+    assert app.config["BLUEHATS_CFP_PREVIEW"] is False
+    assert app.config["RATELIMIT_STORAGE_URI"] == "memory://"
+    assert app.config["RATELIMIT_ENABLED"] is True
+    assert app.config["WTF_CSRF_TIME_LIMIT"] is None
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_each_source_overrides_the_one_before(instance, monkeypatch):
+    (instance / "config.py").write_text(
+        'MAIL_SERVER = "smtp.instance.test"\nMAIL_PORT = 2525\nBLUEHATS_SMTP_TIMEOUT = 7\n', encoding="utf-8"
+    )
+    monkeypatch.setenv("FLASK_MAIL_PORT", "587")
+    monkeypatch.setenv("FLASK_BLUEHATS_SMTP_TIMEOUT", "8")
+    monkeypatch.setenv("FLASK_BLUEHATS_ORGANISER_EMAILS", '["a@x.fr", "b@x.fr"]')
+    app = create_app({"BLUEHATS_SMTP_TIMEOUT": 9})
+    assert app.config["MAIL_SERVER"] == "smtp.instance.test"  # instance/config.py over the default
+    assert app.config["MAIL_PORT"] == 587  # the environment over instance/config.py, parsed as JSON
+    assert app.config["BLUEHATS_SMTP_TIMEOUT"] == 9  # test_config over everything
+    assert app.config["BLUEHATS_ORGANISER_EMAILS"] == ["a@x.fr", "b@x.fr"]
+    assert app.config["BLUEHATS_MAIL_DELIVERY"] == "immediate"  # a mail server is configured
+
+
+def test_organiser_emails_as_comma_separated_text(instance, monkeypatch):
+    monkeypatch.setenv("FLASK_BLUEHATS_ORGANISER_EMAILS", "a@x.fr, b@x.fr")
+    assert create_app().config["BLUEHATS_ORGANISER_EMAILS"] == ["a@x.fr", "b@x.fr"]
+
+
+def test_empty_organiser_list_warns(instance, caplog):
+    create_app()
+    assert "BLUEHATS_ORGANISER_EMAILS is empty" in caplog.text
+
+
+def test_secret_key_is_generated_once_into_the_instance(instance):
+    first = create_app().config["SECRET_KEY"]
+    second = create_app().config["SECRET_KEY"]
+    assert first == second
+    assert len(first) >= 40
+    key_file = instance / "secret_key"
+    assert key_file.read_text(encoding="ascii").strip() == first
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert [path.name for path in instance.iterdir()] == ["secret_key"]
+
+
+def test_configured_secret_key_is_used(instance, monkeypatch):
+    monkeypatch.setenv("FLASK_SECRET_KEY", "from-the-environment")
+    assert create_app().config["SECRET_KEY"] == "from-the-environment"
+    assert not (instance / "secret_key").exists()
+
+
+def test_deadline_from_the_environment_is_parsed(instance, monkeypatch):
+    monkeypatch.setenv("FLASK_BLUEHATS_CFP_DEADLINE", "2022-10-20T12:00:00+02:00")
+    app = create_app()
+    assert app.config["BLUEHATS_CFP_DEADLINE"].isoformat() == "2022-10-20T12:00:00+02:00"
+    assert app.extensions["bluehats.event"].cfp_deadline.isoformat() == "2022-10-20T12:00:00+02:00"
+
+
+def test_deadline_without_offset_is_refused(instance):
+    with pytest.raises(ValueError, match="no UTC offset"):
+        create_app({"BLUEHATS_CFP_DEADLINE": "2022-10-20T12:00:00"})
+
+
+def test_unknown_delivery_mode_is_refused(instance):
+    with pytest.raises(ValueError, match="immediate, worker or console"):
+        create_app({"BLUEHATS_MAIL_DELIVERY": "pigeon"})
+
+
+def test_trusted_proxies_apply_forwarded_headers(instance):
+    app = create_app({"BLUEHATS_TRUSTED_PROXIES": 1, "SECRET_KEY": "x"})
+    page = app.test_client().get(
+        "/",
+        headers={"X-Forwarded-Proto": "https", "X-Forwarded-Host": "bluehats.gouv.fr", "X-Forwarded-For": "1.2.3.4"},
+    )
+    assert '<link rel="canonical" href="https://bluehats.gouv.fr/">' in page.get_data(as_text=True)
+
+
+def test_forwarded_headers_are_ignored_without_trusted_proxies(instance):
+    page = create_app({"SECRET_KEY": "x"}).test_client().get("/", headers={"X-Forwarded-Host": "evil.example"})
+    assert "evil.example" not in page.get_data(as_text=True)

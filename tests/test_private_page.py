@@ -1,0 +1,139 @@
+"""The speaker's private page: read, edit, withdraw through the signed link; a forged link is a 404."""
+
+import re
+from datetime import datetime
+
+from conftest import ORGANISERS
+from helpers import VALID, plain, submit, text_of
+from sqlalchemy import select
+
+from bluehats.clock import PARIS
+from bluehats.extensions import db
+from bluehats.links import proposal_token
+from bluehats.models import Proposal
+
+
+def private_link(smtp) -> str:
+    [mail] = smtp.to(VALID["email"])
+    return re.search(r"http://bluehats\.test(/proposition/\S+)", mail.get_body(("plain",)).get_content()).group(1)
+
+
+def proposal(app) -> Proposal:
+    with app.app_context():
+        found = db.session.scalars(select(Proposal)).one()
+        db.session.expunge(found)
+        return found
+
+
+def form_token(html: str) -> str:
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+
+
+def edit_data(html: str, **changes: str) -> dict[str, str]:
+    data = {key: value for key, value in VALID.items() if key not in {"email", "consent", "website"}}
+    return {**data, **changes, "action": "edit", "csrf_token": form_token(html)}
+
+
+def test_the_link_shows_the_proposal(app, client, smtp):
+    submit(client)
+    page = app.test_client().get(private_link(smtp))  # another browser: the link is enough
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    text = text_of(html)
+    assert "Ma proposition BH22-0001" in text
+    for name in ["first_name", "last_name", "email", "administration", "job_title", "title", "abstract"]:
+        assert VALID[name] in text
+    assert '<meta name="robots" content="noindex, nofollow">' in html
+
+
+def test_edit_changes_the_proposal_and_tells_the_organisers(app, client, smtp, clock):
+    submit(client)
+    link = private_link(smtp)
+    clock.advance(hours=2)
+    speaker = app.test_client()
+    page = speaker.get(link).get_data(as_text=True)
+    answer = speaker.post(link, data=edit_data(page, title="Un titre plus clair pour LibreOffice", duration="20"))
+    assert answer.status_code == 303
+    after = speaker.get(link).get_data(as_text=True)
+    assert "Vos modifications sont enregistrées" in plain(after)
+    stored = proposal(app)
+    assert stored.title == "Un titre plus clair pour LibreOffice"
+    assert stored.duration == 20
+    assert stored.email == VALID["email"]
+    assert stored.updated_at == datetime(2022, 10, 10, 16, 30, tzinfo=PARIS)
+    for organiser in ORGANISERS:
+        subjects = [plain(mail["Subject"]) for mail in smtp.to(organiser)]
+        assert subjects[-1] == "Proposition modifiée : « Un titre plus clair pour LibreOffice »"
+    assert len(smtp.to(VALID["email"])) == 1  # the speaker is not mailed for their own edit
+
+
+def test_edit_with_mistakes_shows_them_and_changes_nothing(app, client, smtp):
+    submit(client)
+    link = private_link(smtp)
+    page = client.get(link).get_data(as_text=True)
+    answer = client.post(link, data=edit_data(page, title="", abstract="court"))
+    assert answer.status_code == 200
+    text = text_of(answer.get_data(as_text=True))
+    assert "2 erreurs empêchent l’envoi du formulaire" in text
+    assert proposal(app).title == VALID["title"]
+
+
+def test_withdraw_keeps_the_record_and_confirms(app, client, smtp):
+    submit(client)
+    link = private_link(smtp)
+    page = client.get(link).get_data(as_text=True)
+    answer = client.post(link, data={"action": "withdraw", "csrf_token": form_token(page)})
+    assert answer.status_code == 303
+    stored = proposal(app)
+    assert stored.status == "withdrawn"
+    assert stored.withdrawn_at is not None
+    [_, confirmation] = smtp.to(VALID["email"])
+    assert "est retirée" in confirmation["Subject"]
+    for organiser in ORGANISERS:
+        assert "Proposition retirée" in plain(smtp.to(organiser)[-1]["Subject"])
+    text = text_of(client.get(link).get_data(as_text=True))
+    assert "Vous avez retiré cette proposition" in text
+    assert "Modifier ma proposition" not in text
+
+
+def test_a_replayed_link_after_withdrawal_changes_nothing(app, client, smtp):
+    submit(client)
+    link = private_link(smtp)
+    page = client.get(link).get_data(as_text=True)
+    client.post(link, data={"action": "withdraw", "csrf_token": form_token(page)})
+    mails = len(smtp.messages)
+    answer = client.post(link, data=edit_data(page, title="Revenir par la fenêtre"))
+    assert answer.status_code == 303
+    assert "ne peut plus être modifiée" in plain(client.get(link).get_data(as_text=True))
+    again = client.post(link, data={"action": "withdraw", "csrf_token": form_token(page)})
+    assert again.status_code == 303
+    assert proposal(app).title == VALID["title"]
+    assert len(smtp.messages) == mails
+
+
+def test_after_the_deadline_the_page_is_read_only(app, client, smtp, clock):
+    submit(client)
+    link = private_link(smtp)
+    page = client.get(link).get_data(as_text=True)
+    clock.set(datetime(2022, 10, 18, 0, 1, tzinfo=PARIS))
+    text = text_of(client.get(link).get_data(as_text=True))
+    assert "la proposition ne peut plus être modifiée" in text
+    client.post(link, data=edit_data(page, title="Trop tard pour changer"))
+    assert proposal(app).title == VALID["title"]
+
+
+def test_forged_or_altered_links_answer_404(app, client, smtp):
+    submit(client)
+    link = private_link(smtp)
+    assert client.get(link[:-2] + ("AA" if not link.endswith("AA") else "BB")).status_code == 404
+    assert client.get("/proposition/1").status_code == 404
+    assert client.get("/proposition/MQ.forged-signature").status_code == 404
+    with app.app_context():
+        assert client.get(f"/proposition/{proposal_token(99)}").status_code == 404
+    # A link signed with another key is not ours either.
+    other = app.test_client()
+    other.application.config["SECRET_KEY"] = "another-key"
+    with app.app_context():
+        foreign = proposal_token(1)
+    app.config["SECRET_KEY"] = "test-secret-key-not-for-production"
+    assert client.get(f"/proposition/{foreign}").status_code == 404
