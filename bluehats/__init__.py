@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import accounts, cli, errors, security, templating
@@ -47,6 +47,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         answer_date=app.config["BLUEHATS_ANSWER_DATE"],
     )
     register_blueprints(app)
+    register_guards(app)
     templating.init_app(app)
     security.init_app(app)
     errors.init_app(app)
@@ -56,11 +57,26 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
 def register_blueprints(app: Flask) -> None:
     """Mount the site's parts."""
+    from .admin import bp as admin_bp
     from .proposals.views import bp as proposals_bp
     from .public.views import bp as public_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(proposals_bp)
+    app.register_blueprint(admin_bp)
+
+
+def register_guards(app: Flask) -> None:
+    """Check the organiser's session, then the CSRF token, in that order, before every view."""
+    from .admin.blueprint import require_organiser
+
+    app.before_request(require_organiser)
+
+    @app.before_request
+    def check_csrf() -> None:
+        # WTF_CSRF_CHECK_DEFAULT is off so that this runs after the login guard, not before it.
+        if request.method in app.config["WTF_CSRF_METHODS"]:
+            csrf.protect()
 
 
 def configure_logging(app: Flask) -> None:

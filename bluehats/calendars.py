@@ -7,6 +7,7 @@ from icalendar import Event as CalendarEvent
 
 from .clock import PARIS
 from .event import Event
+from .models import Proposal
 
 PRODID = "-//DINUM//Journee BlueHats//FR"
 
@@ -37,3 +38,18 @@ def event_calendar(event: Event, page_url: str, stamp: datetime) -> bytes:
     calendar.add_component(entry)
     calendar.add_missing_timezones()
     return calendar.to_ical()
+
+
+def talk_event(event: Event, talk: Proposal, page_url: str, stamp: datetime) -> CalendarEvent:
+    """Return one talk of the programme as a calendar event."""
+    assert talk.starts_at is not None and talk.ends_at is not None
+    entry = CalendarEvent()
+    entry.add("uid", f"{talk.reference.lower()}@bluehats")
+    entry.add("dtstamp", stamp)
+    entry.add("dtstart", talk.starts_at.astimezone(PARIS))
+    entry.add("dtend", talk.ends_at.astimezone(PARIS))
+    entry.add("summary", talk.title)
+    entry.add("location", f"{event.venue}, {event.room}, {event.address}")
+    entry.add("description", f"{talk.speaker} ({talk.administration})\n\n{talk.abstract}\n\n{page_url}")
+    entry.add("url", page_url)
+    return entry

@@ -10,14 +10,17 @@ from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select, update
 
-from . import clock, outbox
+from . import accounts, clock, outbox
 from .database import begin_write
+from .decisions import answer_time, send_decisions
 from .exports import csv_rows, json_chunks
 from .extensions import db
-from .models import OutboxMessage, Proposal
+from .models import Organiser, OutboxMessage, Proposal
 
 outbox_cli = AppGroup("outbox", help="La file des courriels.")
 proposals_cli = AppGroup("proposals", help="Les propositions d’intervention.")
+organisers_cli = AppGroup("organisers", help="Les comptes des organisateurs.")
+decisions_cli = AppGroup("decisions", help="Les réponses aux propositions.")
 
 WATCH_INTERVAL = 5.0
 
@@ -121,7 +124,48 @@ def purge_before(cutoff: datetime) -> int:
     return len(ids)
 
 
+@organisers_cli.command("add")
+@click.argument("email")
+def add_organiser_command(email: str) -> None:
+    """Create an organiser (or set a new password); the password is asked twice, or read from stdin."""
+    if sys.stdin.isatty():
+        password = click.prompt("Mot de passe", hide_input=True, confirmation_prompt="Confirmez le mot de passe")
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    try:
+        organiser = accounts.add_organiser(email, password)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Compte prêt : {organiser.email}")
+
+
+@organisers_cli.command("list")
+def list_organisers_command() -> None:
+    """List the organisers' accounts."""
+    for organiser in db.session.scalars(select(Organiser).order_by(Organiser.email)):
+        last = organiser.last_login_at.isoformat(timespec="minutes") if organiser.last_login_at else "jamais"
+        click.echo(f"{organiser.email}\tdernière connexion : {last}")
+
+
+@organisers_cli.command("remove")
+@click.argument("email")
+def remove_organiser_command(email: str) -> None:
+    """Delete an organiser's account."""
+    if not accounts.remove_organiser(email):
+        raise click.ClickException(f"Aucun compte pour {email}.")
+    click.echo(f"Compte supprimé : {email}")
+
+
+@decisions_cli.command("send")
+def send_decisions_command() -> None:
+    """Queue the answers of every decided proposal not yet answered; they leave on the answer date."""
+    messages = send_decisions("ligne de commande")
+    outbox.dispatch(messages)
+    leaves = answer_time(clock.now())
+    click.echo(f"{len(messages)} réponse(s) mise(s) en file d’envoi, départ le {leaves.isoformat(timespec='minutes')}.")
+
+
 def init_app(app: Flask) -> None:
     """Register the command groups."""
-    app.cli.add_command(outbox_cli)
-    app.cli.add_command(proposals_cli)
+    for group in (outbox_cli, proposals_cli, organisers_cli, decisions_cli):
+        app.cli.add_command(group)

@@ -1,6 +1,6 @@
 """Dates and times as French readers write them, in Europe/Paris time."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from .clock import PARIS
 
@@ -21,9 +21,9 @@ MONTHS = (
 WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 
 
-def format_date(moment: datetime, weekday: bool = False) -> str:
+def format_date(moment: datetime | date, weekday: bool = False) -> str:
     """Return « 8 novembre 2022 » (« 1er » on the first day), optionally with the weekday."""
-    local = moment.astimezone(PARIS)
+    local = moment.astimezone(PARIS) if isinstance(moment, datetime) else moment
     day = "1er" if local.day == 1 else str(local.day)
     text = f"{day}\u00a0{MONTHS[local.month - 1]} {local.year}"
     return f"{WEEKDAYS[local.weekday()]} {text}" if weekday else text

@@ -42,4 +42,4 @@ def private_url(proposal_id: int) -> str:
 
 def admin_url(proposal_id: int) -> str:
     """Return the link to a proposal in the organisers' back office."""
-    return external_url("public.index") + f"organisation/propositions/{proposal_id}"
+    return external_url("admin.proposal_detail", proposal_id=proposal_id)

@@ -1,7 +1,7 @@
 """The stored data: proposals, outbox messages, organisers (SQLAlchemy 2 typed models)."""
 
 import enum
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask_login import UserMixin
@@ -110,8 +110,19 @@ class Proposal(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=_now, onupdate=_now)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The organisers' decision stays theirs until the answer is queued (answered_at).
+    decision: Mapped[str | None] = mapped_column(String(20))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Place in the programme: order and start time.
+    position: Mapped[int | None]
+    starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     messages: Mapped[list["OutboxMessage"]] = relationship(back_populates="proposal")
+    history: Mapped[list["ProposalEvent"]] = relationship(
+        back_populates="proposal", order_by="ProposalEvent.id", cascade="all, delete-orphan"
+    )
 
     @property
     def reference(self) -> str:
@@ -129,9 +140,74 @@ class Proposal(db.Model):
         return Status(self.status).label
 
     @property
+    def decision_label(self) -> str:
+        """Return the decision in French, with whether the answer left."""
+        if self.decision is None:
+            return "À décider"
+        label = DECISION_LABELS[Decision(self.decision)]
+        return label if self.answered_at else f"{label} (réponse à envoyer)"
+
+    @property
+    def ends_at(self) -> datetime | None:
+        """Return when the talk ends in the programme."""
+        return self.starts_at + timedelta(minutes=self.duration) if self.starts_at else None
+
+    @property
     def speaker(self) -> str:
         """Return the speaker's full name."""
         return f"{self.first_name} {self.last_name}"
+
+
+class Decision(enum.StrEnum):
+    """What the organisers decided."""
+
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+DECISION_LABELS = {Decision.ACCEPTED: "Acceptée", Decision.DECLINED: "Refusée"}
+
+
+class ProposalEvent(db.Model):
+    """One line of a proposal's history, or an organiser's internal note."""
+
+    __tablename__ = "proposal_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=_now)
+    actor: Mapped[str] = mapped_column(String(254))
+    action: Mapped[str] = mapped_column(String(30))
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+    proposal: Mapped[Proposal] = relationship(back_populates="history")
+
+    @property
+    def action_label(self) -> str:
+        """Return the action in French."""
+        return EVENT_LABELS.get(self.action, self.action)
+
+
+EVENT_LABELS = {
+    "submitted": "Proposition reçue",
+    "edited": "Modifiée par la personne",
+    "withdrawn": "Retirée par la personne",
+    "restored": "Sortie des indésirables",
+    "decided": "Décision",
+    "answered": "Réponse mise en file d’envoi",
+    "confirmed": "Participation confirmée",
+    "note": "Note interne",
+}
+
+
+class Setting(db.Model):
+    """A value the organisers set in the back office (answer templates, programme publication)."""
+
+    __tablename__ = "setting"
+
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=_now, onupdate=_now)
 
 
 class MessageStatus(enum.StrEnum):

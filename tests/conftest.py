@@ -148,7 +148,8 @@ def fresh_database(tmp_path: Path, migrated_sqlite: Path, migrated_postgresql: s
     if migrated_postgresql:
         engine = create_engine(migrated_postgresql)
         with engine.begin() as connection:
-            connection.execute(text("TRUNCATE proposal, outbox_message, organiser RESTART IDENTITY CASCADE"))
+            tables = ", ".join(table.name for table in db.metadata.sorted_tables)
+            connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
         engine.dispose()
         return migrated_postgresql
     path = tmp_path / "bluehats.sqlite"

@@ -6,12 +6,23 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from .. import clock, notifications, outbox
+from .. import clock, history, notifications, outbox
 from ..database import begin_write
 from ..event import Event, cfp_state
 from ..extensions import db
 from ..models import OutboxMessage, Proposal, Status
 
+FIELD_LABELS = {
+    "first_name": "prénom",
+    "last_name": "nom",
+    "email": "adresse électronique",
+    "administration": "administration",
+    "job_title": "fonction",
+    "title": "titre",
+    "abstract": "description",
+    "kind": "type",
+    "duration": "durée",
+}
 # The same address and title again within this window is a double click or a resend.
 DUPLICATE_WINDOW = timedelta(minutes=15)
 
@@ -62,6 +73,7 @@ def submit_proposal(data: dict[str, Any], honeypot: str = "") -> Outcome:
         updated_at=now,
     )
     db.session.add(proposal)
+    history.record(proposal, proposal.email, "submitted", "indésirable (champ piège rempli)" if honeypot else "")
     db.session.flush()  # the id names the reference and signs the private link
     messages = [] if honeypot else queue_mails(proposal, notifications.speaker_confirmation(proposal), "new")
     db.session.commit()
@@ -93,6 +105,7 @@ def update_proposal(proposal_id: int, data: dict[str, Any]) -> Outcome | None:
     for name, value in changed.items():
         setattr(proposal, name, value)
     proposal.updated_at = clock.now()
+    history.record(proposal, proposal.email, "edited", ", ".join(FIELD_LABELS[name] for name in changed))
     messages = queue_mails(proposal, None, "edited")
     db.session.commit()
     return Outcome(proposal, messages, created=False)
@@ -109,6 +122,30 @@ def withdraw_proposal(proposal_id: int) -> Outcome | None:
     proposal.status = Status.WITHDRAWN
     proposal.withdrawn_at = now
     proposal.updated_at = now
+    history.record(proposal, proposal.email, "withdrawn")
     messages = queue_mails(proposal, notifications.withdrawal_confirmation(proposal), "withdrawn")
     db.session.commit()
     return Outcome(proposal, messages, created=False)
+
+
+def restore_spam(proposal_id: int, organiser: str) -> Outcome | None:
+    """Make a proposal caught by the honeypot a real one, and send the mails it never got."""
+    begin_write()
+    proposal = db.session.get(Proposal, proposal_id)
+    if proposal is None or proposal.status != Status.SPAM:
+        db.session.commit()
+        return None
+    proposal.status = Status.SUBMITTED
+    history.record(proposal, organiser, "restored")
+    messages = queue_mails(proposal, notifications.speaker_confirmation(proposal), "new")
+    db.session.commit()
+    return Outcome(proposal, messages, created=False)
+
+
+def add_note(proposal_id: int, organiser: str, text: str) -> None:
+    """Add an organiser's internal note to a proposal's history."""
+    begin_write()
+    proposal = db.session.get(Proposal, proposal_id)
+    if proposal is not None:
+        history.record(proposal, organiser, "note", text.replace("\r\n", "\n").strip())
+    db.session.commit()

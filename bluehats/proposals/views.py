@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 
 from .. import clock, outbox
+from ..decisions import answer_is_public, confirm_participation
 from ..extensions import db, limiter
 from ..links import private_url, proposal_id_from_token, proposal_token
 from ..models import Proposal, Status
@@ -64,6 +65,10 @@ def private(token: str):
     proposal = proposal_or_404(token)
     editable = proposal.status == Status.SUBMITTED and accepting()
     form = EditProposalForm(obj=proposal) if request.method == "GET" else EditProposalForm()
+    if request.method == "POST" and request.form.get("action") == "confirm":
+        if confirm_participation(proposal.id):
+            flash("Merci, votre participation est confirmée. À bientôt à la Journée BlueHats !", "success")
+        return redirect(url_for("proposals.private", token=token), code=303)
     if request.method == "POST":
         if not editable:
             flash("Cette proposition ne peut plus être modifiée.", "error")
@@ -89,6 +94,7 @@ def private(token: str):
         proposal=proposal,
         form=form,
         editable=editable,
+        answer_public=answer_is_public(proposal, clock.now()),
         token=token,
         administrations=ADMINISTRATIONS,
         private_link=url_for("proposals.private", token=proposal_token(proposal.id), _external=True),

@@ -7,6 +7,7 @@ from .. import clock
 from ..calendars import event_calendar
 from ..content import load_page
 from ..extensions import db
+from ..programme import is_published, programme_calendar, scheduled_talks
 from ..templating import current_event
 
 bp = Blueprint("public", __name__)
@@ -36,10 +37,26 @@ def event_ics():
     )
 
 
+def public_talks() -> list | None:
+    """Return the published programme's talks, or None before publication."""
+    return scheduled_talks() if is_published(clock.now()) else None
+
+
 @bp.get("/programme")
 def programme():
     """Show the programme, or say it is not published yet."""
-    return render_template("public/programme.html", talks=None)
+    return render_template("public/programme.html", talks=public_talks())
+
+
+@bp.get("/programme.ics")
+def programme_ics():
+    """Serve the published programme as a calendar, one event per talk (empty before publication)."""
+    body = programme_calendar(public_talks() or [], url_for("public.programme", _external=True))
+    return Response(
+        body,
+        mimetype="text/calendar",
+        headers={"Content-Disposition": 'attachment; filename="programme-journee-bluehats-2022.ics"'},
+    )
 
 
 @bp.get("/healthz")

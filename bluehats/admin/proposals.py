@@ -1,0 +1,89 @@
+"""Dashboard, list and detail of the proposals; decisions, notes, restoring spam."""
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+
+from .. import outbox
+from ..decisions import decide
+from ..extensions import db
+from ..models import Decision, Kind, Proposal
+from ..proposals.service import add_note, restore_spam
+from ..review import SORTS, VIEWS, Filters, list_page, view_counts
+from ..review import dashboard as compute_dashboard
+from .blueprint import actor, bp
+from .forms import NoteForm
+
+
+@bp.get("/")
+def dashboard():
+    """Show the figures that matter on the answer day."""
+    figures = compute_dashboard(current_app.config["BLUEHATS_PROGRAMME_MINUTES"])
+    return render_template("admin/dashboard.html", figures=figures, views=VIEWS)
+
+
+@bp.get("/propositions")
+def proposal_list():
+    """List the proposals: tabs, search, kind, sort, pages."""
+    filters = Filters.from_args(request.args)
+    return render_template(
+        "admin/list.html",
+        page=list_page(filters),
+        filters=filters,
+        counts=view_counts(),
+        views=VIEWS,
+        sorts=SORTS,
+        kinds=list(Kind),
+    )
+
+
+def proposal_or_404(proposal_id: int) -> Proposal:
+    """Return a proposal or answer 404."""
+    proposal = db.session.get(Proposal, proposal_id)
+    if proposal is None:
+        abort(404)
+    return proposal
+
+
+@bp.get("/propositions/<int:proposal_id>")
+def proposal_detail(proposal_id: int):
+    """Show every field, the history, the notes and the decision."""
+    return render_template("admin/detail.html", proposal=proposal_or_404(proposal_id), note_form=NoteForm())
+
+
+@bp.post("/propositions/<int:proposal_id>/decision")
+def proposal_decide(proposal_id: int):
+    """Accept, decline, or put back to be decided."""
+    proposal_or_404(proposal_id)
+    choice = request.form.get("decision", "")
+    decision = None if choice == "aucune" else Decision(choice) if choice in {d.value for d in Decision} else False
+    if decision is False:
+        abort(400)
+    if decide(proposal_id, decision, actor()):
+        flash("Décision enregistrée. Elle partira avec les autres réponses.", "success")
+    else:
+        flash("La réponse est déjà partie : la décision ne peut plus changer.", "error")
+    return redirect(url_for("admin.proposal_detail", proposal_id=proposal_id), code=303)
+
+
+@bp.post("/propositions/<int:proposal_id>/notes")
+def proposal_note(proposal_id: int):
+    """Add an internal note."""
+    proposal = proposal_or_404(proposal_id)
+    form = NoteForm()
+    if not form.validate_on_submit():
+        return render_template("admin/detail.html", proposal=proposal, note_form=form), 400
+    add_note(proposal_id, actor(), form.text.data)
+    flash("Note ajoutée.", "success")
+    return redirect(url_for("admin.proposal_detail", proposal_id=proposal_id, _anchor="notes"), code=303)
+
+
+@bp.post("/propositions/<int:proposal_id>/restaurer")
+def proposal_restore(proposal_id: int):
+    """Take a proposal out of the spam: it becomes a real one, and its mails leave."""
+    proposal_or_404(proposal_id)
+    outcome = restore_spam(proposal_id, actor())
+    if outcome is None:
+        flash("Cette proposition n’est pas dans les indésirables.", "error")
+    else:
+        outbox.dispatch(outcome.messages)
+        flash("Proposition restaurée : la confirmation part à la personne.", "success")
+    return redirect(url_for("admin.proposal_detail", proposal_id=proposal_id), code=303)

@@ -1,0 +1,207 @@
+"""Decisions and the answers to speakers: editable templates, queued for the answer date."""
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app
+from markupsafe import Markup, escape
+from sqlalchemy import select
+
+from . import clock, history, outbox
+from .database import begin_write
+from .dates import format_date, format_datetime
+from .extensions import db
+from .links import private_url
+from .models import Decision, OutboxMessage, Proposal, Setting, Status
+from .notifications import one_line, speaker_address
+from .typography import french_text
+
+PLACEHOLDERS = {
+    "prenom": "le prénom de la personne",
+    "nom": "son nom",
+    "titre": "le titre de l’intervention",
+    "reference": "la référence (BH22-0042)",
+    "duree": "la durée, en minutes",
+    "lien": "le lien personnel vers la proposition",
+    "date": "la date de la journée",
+    "contact": "l’adresse de contact des organisateurs",
+}
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+
+DEFAULT_TEMPLATES = {
+    Decision.ACCEPTED: {
+        "subject": "Journée BlueHats : votre intervention « {titre} » est retenue",
+        "body": (
+            "Bonjour {prenom},\n\n"
+            "Bonne nouvelle : votre proposition « {titre} » ({reference}) est retenue pour la Journée BlueHats "
+            "du {date}, au salon Open Source Experience, Palais des congrès de Paris. Merci !\n\n"
+            "Pour que nous puissions publier le programme, confirmez dès maintenant votre participation "
+            "en ouvrant votre lien personnel et en cliquant sur « Je confirme ma participation » :\n"
+            "{lien}\n\n"
+            "Votre intervention dure {duree} minutes. Nous vous écrirons bientôt pour l’horaire précis et "
+            "les détails pratiques.\n\n"
+            "Un empêchement ou une question ? Écrivez-nous à {contact}.\n\n"
+            "L’équipe BlueHats de la DINUM"
+        ),
+    },
+    Decision.DECLINED: {
+        "subject": "Journée BlueHats : votre proposition « {titre} »",
+        "body": (
+            "Bonjour {prenom},\n\n"
+            "Merci d’avoir proposé « {titre} » ({reference}) pour la Journée BlueHats du {date}. "
+            "Nous avons reçu beaucoup de propositions de qualité pour un temps limité, et nous ne pouvons "
+            "malheureusement pas retenir la vôtre cette année.\n\n"
+            "Ce choix ne dit rien de l’intérêt de votre travail : nous serions heureux de vous compter parmi "
+            "le public, et de vous entendre lors d’une prochaine rencontre BlueHats.\n\n"
+            "Pour toute question, écrivez-nous à {contact}.\n\n"
+            "L’équipe BlueHats de la DINUM"
+        ),
+    },
+}
+
+
+@dataclass(frozen=True)
+class AnswerTemplate:
+    """The subject and body of one kind of answer, with {placeholders}."""
+
+    subject: str
+    body: str
+
+
+def template_key(decision: Decision) -> str:
+    """Return the setting's key of a decision's template."""
+    return f"answer_template_{decision.value}"
+
+
+def load_template(decision: Decision) -> AnswerTemplate:
+    """Return the organisers' template for a decision, or the default one."""
+    setting = db.session.get(Setting, template_key(decision))
+    values = setting.value if setting is not None else DEFAULT_TEMPLATES[decision]
+    return AnswerTemplate(subject=values["subject"], body=values["body"])
+
+
+def unknown_placeholders(text: str) -> list[str]:
+    """Return the {placeholders} of a text that are not known."""
+    return sorted({name for name in _PLACEHOLDER.findall(text) if name not in PLACEHOLDERS})
+
+
+def save_template(decision: Decision, template: AnswerTemplate) -> None:
+    """Store the organisers' version of a template."""
+    begin_write()
+    setting = db.session.get(Setting, template_key(decision)) or Setting(key=template_key(decision))
+    setting.value = {"subject": one_line(template.subject), "body": template.body.replace("\r\n", "\n")}
+    db.session.add(setting)
+    db.session.commit()
+
+
+def placeholder_values(proposal: Proposal) -> dict[str, str]:
+    """Return what each placeholder stands for, for one proposal."""
+    event = current_app.extensions["bluehats.event"]
+    return {
+        "prenom": proposal.first_name,
+        "nom": proposal.last_name,
+        "titre": proposal.title,
+        "reference": proposal.reference,
+        "duree": str(proposal.duration),
+        "lien": private_url(proposal.id),
+        "date": format_date(event.start),
+        "contact": event.contact,
+    }
+
+
+def fill(text: str, values: dict[str, str]) -> str:
+    """Replace the known {placeholders}; an unknown one stays as typed, so the preview shows it."""
+    return _PLACEHOLDER.sub(lambda match: values.get(match.group(1), match.group(0)), text)
+
+
+def linkify(text: str, link: str) -> Markup:
+    """Return the body as HTML: escaped, line breaks kept, the private link clickable."""
+    anchor = Markup('<a href="{0}">{0}</a>').format(link)
+    lines = (anchor.join(escape(part) for part in line.split(link)) for line in text.split("\n"))
+    return Markup("<br>\n").join(lines)
+
+
+def compose_answer(proposal: Proposal, decision: Decision) -> outbox.Mail:
+    """Write the answer mail of one proposal from its template."""
+    template = load_template(decision)
+    values = placeholder_values(proposal)
+    body = french_text(fill(template.body, values))
+    return outbox.Mail(
+        recipients=[speaker_address(proposal)],
+        subject=one_line(french_text(fill(template.subject, values))),
+        text=body,
+        html=f'<!doctype html><html lang="fr"><body><p>{linkify(body, values["lien"])}</p></body></html>',
+        reply_to=current_app.extensions["bluehats.event"].contact,
+    )
+
+
+def decide(proposal_id: int, decision: Decision | None, organiser: str) -> bool:
+    """Record (or clear) a decision; it can change until the answer is queued. Return whether it changed."""
+    begin_write()
+    proposal = db.session.get(Proposal, proposal_id)
+    if proposal is None or proposal.status != Status.SUBMITTED or proposal.answered_at is not None:
+        db.session.commit()
+        return False
+    proposal.decision = decision.value if decision else None
+    proposal.decided_at = clock.now() if decision else None
+    label = {Decision.ACCEPTED: "acceptée", Decision.DECLINED: "refusée", None: "à décider de nouveau"}[decision]
+    history.record(proposal, organiser, "decided", label)
+    db.session.commit()
+    return True
+
+
+def unanswered() -> list[Proposal]:
+    """Return the decided proposals whose answer has not been queued yet."""
+    return list(
+        db.session.scalars(
+            select(Proposal)
+            .where(Proposal.status == Status.SUBMITTED, Proposal.decision.is_not(None), Proposal.answered_at.is_(None))
+            .order_by(Proposal.id)
+        )
+    )
+
+
+def answer_time(now: datetime) -> datetime:
+    """Return when the answers may leave: the answer date, or now once it has passed."""
+    return max(now, current_app.extensions["bluehats.event"].answer_date)
+
+
+def send_decisions(organiser: str) -> list[OutboxMessage]:
+    """Queue one answer per decided, unanswered proposal; they leave on the answer date."""
+    now = clock.now()
+    leaves = answer_time(now)
+    begin_write()
+    messages = []
+    for proposal in unanswered():
+        decision = Decision(proposal.decision)
+        messages.append(
+            outbox.queue(compose_answer(proposal, decision), f"answer-{decision.value}", proposal, not_before=leaves)
+        )
+        proposal.answered_at = now
+        history.record(proposal, organiser, "answered", f"départ le {format_datetime(leaves)}")
+    db.session.commit()
+    return messages
+
+
+def answer_is_public(proposal: Proposal, now: datetime) -> bool:
+    """Tell whether the speaker may see the decision: its mail has left, or may leave now."""
+    return proposal.answered_at is not None and now >= answer_time(proposal.answered_at)
+
+
+def confirm_participation(proposal_id: int) -> bool:
+    """Record that an accepted speaker confirms; return whether it was recorded now."""
+    begin_write()
+    proposal = db.session.get(Proposal, proposal_id)
+    can_confirm = (
+        proposal is not None
+        and proposal.status == Status.SUBMITTED
+        and proposal.decision == Decision.ACCEPTED
+        and answer_is_public(proposal, clock.now())
+        and proposal.confirmed_at is None
+    )
+    if can_confirm:
+        proposal.confirmed_at = clock.now()
+        history.record(proposal, proposal.email, "confirmed")
+    db.session.commit()
+    return can_confirm

@@ -1,0 +1,12 @@
+"""A proposal's history: who did what, when; organisers' internal notes are lines of it too."""
+
+from . import clock
+from .extensions import db
+from .models import Proposal, ProposalEvent
+
+
+def record(proposal: Proposal, actor: str, action: str, detail: str = "") -> ProposalEvent:
+    """Add a line to the history in the caller's transaction."""
+    event = ProposalEvent(proposal=proposal, actor=actor, action=action, detail=detail, at=clock.now())
+    db.session.add(event)
+    return event

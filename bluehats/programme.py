@@ -1,0 +1,134 @@
+"""The programme: accepted talks in order with their start times, its publication, its exports."""
+
+from datetime import datetime, time, timedelta
+
+import frontmatter
+from flask import current_app
+from sqlalchemy import select
+
+from . import clock
+from .calendars import new_calendar, talk_event
+from .clock import PARIS
+from .database import begin_write
+from .dates import format_date
+from .event import Event
+from .extensions import db
+from .models import Decision, Proposal, Setting, Status
+
+PUBLISH_KEY = "programme_published_at"
+
+
+def accepted_talks() -> list[Proposal]:
+    """Return the accepted talks in programme order (unplaced ones last, oldest first)."""
+    return list(
+        db.session.scalars(
+            select(Proposal)
+            .where(Proposal.status == Status.SUBMITTED, Proposal.decision == Decision.ACCEPTED)
+            .order_by(Proposal.position.is_(None), Proposal.position, Proposal.starts_at, Proposal.id)
+        )
+    )
+
+
+def scheduled_talks() -> list[Proposal]:
+    """Return the talks that have a start time, in time order: the programme as published."""
+    return sorted((talk for talk in accepted_talks() if talk.starts_at), key=lambda talk: (talk.starts_at, talk.id))
+
+
+def parse_start(day: datetime, text: str) -> datetime | None:
+    """Read « 9:30 », « 09h30 » or « 14 h » as a time of the event's day in Paris; None if unreadable."""
+    cleaned = text.strip().lower().replace(" ", "").replace("h", ":")
+    if not cleaned:
+        return None
+    hours, _, minutes = cleaned.partition(":")
+    if not hours.isdigit() or (minutes and not minutes.isdigit()):
+        return None
+    hour, minute = int(hours), int(minutes or 0)
+    if not (0 <= hour < 24 and 0 <= minute < 60):
+        return None
+    local_day = day.astimezone(PARIS).date()
+    return datetime.combine(local_day, time(hour, minute), tzinfo=PARIS)
+
+
+def save_schedule(entries: dict[int, tuple[int | None, datetime | None]]) -> None:
+    """Store each talk's position and start time: {proposal id: (position, start)}."""
+    begin_write()
+    for talk in accepted_talks():
+        if talk.id in entries:
+            talk.position, talk.starts_at = entries[talk.id]
+    db.session.commit()
+
+
+def auto_schedule(event: Event, gap_minutes: int = 0) -> None:
+    """Give the talks consecutive start times from the day's start, in their current order."""
+    begin_write()
+    start = event.start
+    for position, talk in enumerate(accepted_talks(), start=1):
+        talk.position = position
+        talk.starts_at = start
+        start += timedelta(minutes=talk.duration + gap_minutes)
+    db.session.commit()
+
+
+def published_at() -> datetime | None:
+    """Return when the programme is (or will be) public, or None."""
+    setting = db.session.get(Setting, PUBLISH_KEY)
+    return datetime.fromisoformat(setting.value) if setting and setting.value else None
+
+
+def is_published(now: datetime) -> bool:
+    """Tell whether visitors see the programme now."""
+    moment = published_at()
+    return moment is not None and now >= moment
+
+
+def set_publication(moment: datetime | None) -> None:
+    """Publish the programme at a moment (now, or the answer date), or withdraw it (None)."""
+    begin_write()
+    setting = db.session.get(Setting, PUBLISH_KEY) or Setting(key=PUBLISH_KEY)
+    setting.value = moment.isoformat() if moment else None
+    db.session.add(setting)
+    db.session.commit()
+
+
+def programme_calendar(talks: list[Proposal], page_url: str) -> bytes:
+    """Return the programme as an iCalendar file, one event per talk."""
+    event = current_app.extensions["bluehats.event"]
+    calendar = new_calendar(f"Programme – {event.title}")
+    stamp = clock.now()
+    for talk in talks:
+        calendar.add_component(talk_event(event, talk, page_url, stamp))
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+def programme_markdown(talks: list[Proposal], page_url: str) -> str:
+    """Return the programme as a Jekyll page: front matter, then one line per talk."""
+    event = current_app.extensions["bluehats.event"]
+    front = {
+        "title": f"Programme – {event.title}",
+        "date": event.start.astimezone(PARIS).strftime("%Y-%m-%d %H:%M:%S %z"),
+        "categories": list(event.categories),
+        "lieu": f"{event.venue}, {event.room}, {event.address}",
+        "programme": [
+            {
+                "horaire": talk.starts_at.astimezone(PARIS).strftime("%H:%M"),
+                "fin": talk.ends_at.astimezone(PARIS).strftime("%H:%M"),
+                "titre": talk.title,
+                "intervenant": talk.speaker,
+                "administration": talk.administration,
+                "duree": talk.duration,
+            }
+            for talk in talks
+            if talk.starts_at and talk.ends_at
+        ],
+    }
+    lines = [f"Programme de la journée du {format_date(event.start)}, {event.venue}, {event.room}.", ""]
+    lines.append("| Horaire | Intervention | Intervenant·e | Durée |")
+    lines.append("| --- | --- | --- | --- |")
+    for item in front["programme"]:
+        title = item["titre"].replace("|", "\\|")
+        speaker = f"{item['intervenant']} ({item['administration']})".replace("|", "\\|")
+        lines.append(f"| {item['horaire']} | {title} | {speaker} | {item['duree']} min |")
+    lines.append("")
+    lines.append(f"Programme en ligne\u00a0: {page_url}")
+    return frontmatter.dumps(frontmatter.Post("\n".join(lines), **front), sort_keys=False) + "\n"

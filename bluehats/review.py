@@ -1,0 +1,190 @@
+"""What organisers look at: the filtered, sorted, paginated list and the dashboard's figures."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import Select, func, or_, select
+
+from .clock import PARIS
+from .extensions import db
+from .models import Decision, Kind, Proposal, Status
+
+PAGE_SIZE = 50
+
+# The tabs of the list: each one a condition on status and decision.
+VIEWS = {
+    "toutes": ("Toutes", lambda q: q.where(Proposal.status != Status.SPAM)),
+    "a-decider": (
+        "À décider",
+        lambda q: q.where(Proposal.status == Status.SUBMITTED, Proposal.decision.is_(None)),
+    ),
+    "acceptees": (
+        "Acceptées",
+        lambda q: q.where(Proposal.status == Status.SUBMITTED, Proposal.decision == Decision.ACCEPTED),
+    ),
+    "refusees": (
+        "Refusées",
+        lambda q: q.where(Proposal.status == Status.SUBMITTED, Proposal.decision == Decision.DECLINED),
+    ),
+    "retirees": ("Retirées", lambda q: q.where(Proposal.status == Status.WITHDRAWN)),
+    "indesirables": ("Indésirables", lambda q: q.where(Proposal.status == Status.SPAM)),
+}
+SORTS = {
+    "recentes": ("Les plus récentes", (Proposal.created_at.desc(), Proposal.id.desc())),
+    "anciennes": ("Les plus anciennes", (Proposal.created_at, Proposal.id)),
+    "titre": ("Titre", (func.lower(Proposal.title), Proposal.id)),
+    "administration": ("Administration", (func.lower(Proposal.administration), Proposal.id)),
+    "duree": ("Durée", (Proposal.duration, Proposal.id)),
+}
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the organiser asked the list for (from the query string)."""
+
+    view: str = "toutes"
+    query: str = ""
+    kind: str = ""
+    sort: str = "recentes"
+    page: int = 1
+
+    @classmethod
+    def from_args(cls, args) -> "Filters":
+        """Read the filters from request arguments, ignoring what is not understood."""
+        view = args.get("vue", "toutes")
+        kind = args.get("type", "")
+        sort = args.get("tri", "recentes")
+        page = args.get("page", "1")
+        return cls(
+            view=view if view in VIEWS else "toutes",
+            query=args.get("q", "").strip()[:100],
+            kind=kind if kind in {k.value for k in Kind} else "",
+            sort=sort if sort in SORTS else "recentes",
+            page=max(int(page), 1) if page.isdigit() else 1,
+        )
+
+    def as_args(self, **changes) -> dict[str, str | int]:
+        """Return the query-string arguments of these filters, with some changed."""
+        values = {"vue": self.view, "q": self.query, "type": self.kind, "tri": self.sort, "page": self.page}
+        values.update(changes)
+        return {key: value for key, value in values.items() if value not in ("", None)}
+
+
+def filtered(filters: Filters) -> Select:
+    """Return the query of the proposals the filters select, sorted, not paginated."""
+    query = VIEWS[filters.view][1](select(Proposal))
+    if filters.kind:
+        query = query.where(Proposal.kind == filters.kind)
+    if filters.query:
+        pattern = f"%{escape_like(filters.query)}%"
+        query = query.where(
+            or_(
+                *(
+                    column.ilike(pattern, escape="\\")
+                    for column in (
+                        Proposal.title,
+                        Proposal.first_name,
+                        Proposal.last_name,
+                        Proposal.email,
+                        Proposal.administration,
+                    )
+                ),
+                (Proposal.first_name + " " + Proposal.last_name).ilike(pattern, escape="\\"),
+            )
+        )
+    return query.order_by(*SORTS[filters.sort][1])
+
+
+def escape_like(text: str) -> str:
+    """Escape the LIKE wildcards of a typed search."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+@dataclass
+class Page:
+    """One page of the list."""
+
+    items: list[Proposal]
+    total: int
+    number: int
+
+    @property
+    def pages(self) -> int:
+        """Return how many pages there are."""
+        return max((self.total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+
+
+def list_page(filters: Filters) -> Page:
+    """Return the page of proposals the filters ask for, paginated in SQL."""
+    query = filtered(filters)
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    items = list(db.session.scalars(query.limit(PAGE_SIZE).offset((filters.page - 1) * PAGE_SIZE)))
+    return Page(items=items, total=total, number=filters.page)
+
+
+def view_counts() -> dict[str, int]:
+    """Return how many proposals each tab holds."""
+    return {
+        key: db.session.scalar(select(func.count()).select_from(condition(select(Proposal.id)).subquery())) or 0
+        for key, (_, condition) in VIEWS.items()
+    }
+
+
+@dataclass
+class Dashboard:
+    """The figures of the dashboard."""
+
+    by_view: dict[str, int]
+    by_kind: list[tuple[str, int]]
+    by_duration: list[tuple[int, int]]
+    by_administration: list[tuple[str, int]]
+    accepted_minutes: int
+    programme_minutes: int
+    per_day: list[tuple[date, int]] = field(default_factory=list)
+
+    @property
+    def minutes_left(self) -> int:
+        """Return the programme's minutes not yet taken by accepted talks (negative when over)."""
+        return self.programme_minutes - self.accepted_minutes
+
+
+def dashboard(programme_minutes: int) -> Dashboard:
+    """Compute the dashboard over the real proposals (neither spam nor withdrawn)."""
+    real = (Proposal.status == Status.SUBMITTED,)
+    by_kind = dict(db.session.execute(select(Proposal.kind, func.count()).where(*real).group_by(Proposal.kind)).all())
+    by_duration = db.session.execute(
+        select(Proposal.duration, func.count()).where(*real).group_by(Proposal.duration).order_by(Proposal.duration)
+    ).all()
+    by_administration = db.session.execute(
+        select(Proposal.administration, func.count())
+        .where(*real)
+        .group_by(Proposal.administration)
+        .order_by(func.count().desc(), Proposal.administration)
+        .limit(15)
+    ).all()
+    accepted = db.session.scalar(
+        select(func.coalesce(func.sum(Proposal.duration), 0)).where(*real, Proposal.decision == Decision.ACCEPTED)
+    )
+    created = db.session.scalars(select(Proposal.created_at).where(Proposal.status != Status.SPAM))
+    return Dashboard(
+        by_view=view_counts(),
+        by_kind=[(kind.label, by_kind.get(kind.value, 0)) for kind in Kind],
+        by_duration=[(minutes, count) for minutes, count in by_duration],
+        by_administration=[(name, count) for name, count in by_administration],
+        accepted_minutes=int(accepted or 0),
+        programme_minutes=programme_minutes,
+        per_day=per_day(created),
+    )
+
+
+def per_day(moments) -> list[tuple[date, int]]:
+    """Count moments per day in Paris, from the first day to the last, days without any included."""
+    counts: dict[date, int] = {}
+    for moment in moments:
+        day = moment.astimezone(PARIS).date()
+        counts[day] = counts.get(day, 0) + 1
+    if not counts:
+        return []
+    first, last = min(counts), max(counts)
+    days = [date.fromordinal(ordinal) for ordinal in range(first.toordinal(), last.toordinal() + 1)]
+    return [(day, counts.get(day, 0)) for day in days]
