@@ -20,7 +20,6 @@ def init_app(app: Flask) -> None:
     login.login_view = "admin.login"
     login.login_message = "Connectez-vous pour accéder à l’espace des organisateurs."
     login.login_message_category = "info"
-    login.session_protection = "strong"
     login.user_loader(load_organiser)
 
 

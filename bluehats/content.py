@@ -8,6 +8,7 @@ from typing import Any
 import frontmatter
 import markdown
 import nh3
+from markupsafe import Markup
 
 from .typography import french_html
 
@@ -27,7 +28,7 @@ class Page:
     """A Markdown page: its front matter and its body as safe HTML."""
 
     meta: dict[str, Any]
-    html: str
+    html: Markup
 
     @property
     def title(self) -> str:
@@ -35,7 +36,7 @@ class Page:
         return str(self.meta.get("title", ""))
 
 
-def render_markdown(text: str) -> str:
+def render_markdown(text: str) -> Markup:
     """Render Markdown to sanitised HTML with French typography."""
     html = markdown.markdown(text, extensions=["tables"], output_format="html")
     clean = nh3.clean(
@@ -45,7 +46,8 @@ def render_markdown(text: str) -> str:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener",
     )
-    return french_html(clean)
+    # nh3 has just sanitised this HTML: it can be marked safe.
+    return Markup(french_html(clean))  # nosec
 
 
 def read_page(path: Path) -> tuple[dict[str, Any], str]:

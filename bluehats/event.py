@@ -5,12 +5,11 @@ from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from .clock import PARIS
 from .content import CONTENT_DIR, read_page, render_markdown
 from .dates import format_date, format_left, last_moment_before, parse_moment
-from .typography import french_text
 
 ANNOUNCEMENT = CONTENT_DIR / "journee-bluehats-osxp-2022.md"
 
@@ -22,7 +21,7 @@ class Event:
     title: str
     categories: tuple[str, ...]
     published: datetime
-    lead: Markup
+    lead: str
     body_html: Markup
     after_call_html: Markup
     start: datetime
@@ -33,11 +32,6 @@ class Event:
     contact: str
     cfp_deadline: datetime
     answer_date: datetime
-
-    @property
-    def title_html(self) -> Markup:
-        """Return the title with French typography, HTML-escaped."""
-        return Markup(french_text(str(escape(self.title))))
 
 
 @dataclass(frozen=True)
@@ -80,9 +74,9 @@ def load_event(
         title=str(meta["title"]),
         categories=tuple(meta.get("categories", ())),
         published=parse_moment(meta["date"]),
-        lead=Markup(french_text(str(escape(lead)))),
-        body_html=Markup(render_markdown(before)),
-        after_call_html=Markup(render_markdown(after)),
+        lead=str(lead),
+        body_html=render_markdown(before),
+        after_call_html=render_markdown(after),
         start=parse_moment(meta["event-start"]),
         end=parse_moment(meta["event-end"]),
         venue=str(meta["venue"]),

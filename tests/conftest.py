@@ -3,7 +3,6 @@
 import os
 import shutil
 import socket
-import uuid
 from datetime import datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -19,7 +18,7 @@ from sqlalchemy import create_engine, text
 import bluehats.clock
 from bluehats import create_app
 from bluehats.clock import PARIS
-from bluehats.extensions import db
+from bluehats.extensions import db, limiter
 
 DATABASE_URL = os.environ.get("BLUEHATS_TEST_DATABASE_URL")
 REDIS_URL = os.environ.get("BLUEHATS_TEST_REDIS_URL")
@@ -103,11 +102,7 @@ def smtp():
 def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A SQLite file with every migration applied, copied for each test."""
     path = tmp_path_factory.mktemp("template") / "bluehats.sqlite"
-    app = create_app(base_config(f"sqlite:///{path}"))
-    with app.app_context():
-        upgrade()
-        # Closing the last connection checkpoints the WAL into the file that is copied.
-        db.engine.dispose()
+    migrate_once(f"sqlite:///{path}")
     return path
 
 
@@ -120,10 +115,17 @@ def migrated_postgresql() -> str | None:
     with engine.begin() as connection:
         connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
     engine.dispose()
-    app = create_app(base_config(DATABASE_URL))
+    migrate_once(DATABASE_URL)
+    return DATABASE_URL
+
+
+def migrate_once(url: str) -> None:
+    """Apply every migration to a database, then close its connections."""
+    app = create_app(base_config(url))
     with app.app_context():
         upgrade()
-    return DATABASE_URL
+        # Closing the last SQLite connection also checkpoints the WAL into the file that is copied.
+        db.engine.dispose()
 
 
 def base_config(database_url: str, **overrides: Any) -> dict[str, Any]:
@@ -137,7 +139,6 @@ def base_config(database_url: str, **overrides: Any) -> dict[str, Any]:
         "BLUEHATS_SMTP_TIMEOUT": 3,
         "SERVER_NAME": "bluehats.test",
         "RATELIMIT_STORAGE_URI": REDIS_URL or "memory://",
-        "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
     }
     config.update(overrides)
     return config
@@ -158,14 +159,22 @@ def fresh_database(tmp_path: Path, migrated_sqlite: Path, migrated_postgresql: s
 
 
 @pytest.fixture
-def make_app(tmp_path, migrated_sqlite, migrated_postgresql, clock, monkeypatch):
+def database_url(tmp_path, migrated_sqlite, migrated_postgresql) -> str:
+    """The URL of an empty, migrated database for this test."""
+    return fresh_database(tmp_path, migrated_sqlite, migrated_postgresql)
+
+
+@pytest.fixture
+def make_app(tmp_path, database_url, clock, monkeypatch):
     """Build an app on a fresh database with configuration overrides."""
     monkeypatch.setenv("BLUEHATS_INSTANCE_PATH", str(tmp_path / "instance"))
-    url = fresh_database(tmp_path, migrated_sqlite, migrated_postgresql)
+    url = database_url
     apps: list[Flask] = []
 
     def build(**overrides: Any) -> Flask:
         app = create_app(base_config(url, **overrides))
+        with app.app_context():
+            limiter.reset()  # every test starts with fresh counters, in memory or in Redis
         apps.append(app)
         return app
 
@@ -190,3 +199,10 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+def pytest_report_header(config) -> str:
+    """Say which backends the suite runs on."""
+    database = "PostgreSQL" if DATABASE_URL else "SQLite"
+    limiter = "Redis" if REDIS_URL else "memory"
+    return f"bluehats backends: database={database}, rate limiter={limiter}"

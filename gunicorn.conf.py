@@ -1,0 +1,21 @@
+"""gunicorn settings: gunicorn -c gunicorn.conf.py app:app (each value can be overridden on the command line)."""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("BLUEHATS_BIND", "127.0.0.1:8000")
+# Threads serve the requests that wait on SQLite's lock or on the mail server without holding a process.
+worker_class = "gthread"
+workers = int(os.environ.get("BLUEHATS_WORKERS", min(multiprocessing.cpu_count() * 2, 8)))
+threads = int(os.environ.get("BLUEHATS_THREADS", 4))
+# Each worker builds its own application, so no database connection is opened before the fork.
+preload_app = False
+timeout = 30
+graceful_timeout = 30
+keepalive = 5
+max_requests = 2000
+max_requests_jitter = 200
+accesslog = "-"
+errorlog = "-"
+# Behind a reverse proxy on the same host; set FORWARDED_ALLOW_IPS for another one.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -1,0 +1,174 @@
+"""Hostile input and the site's defences: headers, limits, escaping, odd Unicode, forged tokens."""
+
+import re
+
+import pytest
+from helpers import VALID, csrf_token, submit, text_of
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select
+
+from bluehats.extensions import db
+from bluehats.models import OutboxMessage, Proposal
+
+FIELDS = ["first_name", "last_name", "email", "administration", "job_title", "title", "abstract"]
+SCRIPT = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+def count(app, model) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(model))
+
+
+@pytest.mark.parametrize("url", ["/", "/proposer", "/programme", "/mentions-legales", "/healthz", "/nulle-part"])
+def test_security_headers_on_every_answer(client, url):
+    headers = client.get(url).headers
+    policy = headers["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "img-src 'self' data:" in policy
+    assert "object-src 'none'" in policy and "frame-ancestors 'none'" in policy
+    assert "base-uri 'self'" in policy and "form-action 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert "camera=()" in headers["Permissions-Policy"]
+
+
+def test_hsts_outside_debug_and_testing(make_app):
+    assert "Strict-Transport-Security" not in make_app().test_client().get("/").headers
+    production = make_app(TESTING=False)
+    assert production.test_client().get("/").headers["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+def test_templates_have_no_inline_script_or_style():
+    from pathlib import Path
+
+    for template in Path(__file__).resolve().parents[1].joinpath("templates").rglob("*.html"):
+        source = template.read_text(encoding="utf-8")
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", source), template
+        if "mail" not in template.parts:
+            assert not re.search(r'\sstyle="|\son[a-z]+="', source), template
+
+
+def test_proposal_posts_are_rate_limited_with_a_french_page(app, client):
+    for index in range(5):
+        assert submit(client, title=f"Une proposition numéro {index}").status_code == 303
+    answer = submit(client, title="Une de trop en une minute")
+    assert answer.status_code == 429
+    assert "Trop de tentatives" in text_of(answer.get_data(as_text=True))
+    assert int(answer.headers["Retry-After"]) > 0
+    assert 'class="fr-header"' in answer.get_data(as_text=True)
+    assert count(app, Proposal) == 5
+    assert client.get("/proposer").status_code == 200  # reading the form is never limited
+
+
+def test_oversized_body_gets_a_french_413(app, client):
+    data = {**VALID, "abstract": "x" * 70_000, "csrf_token": csrf_token(client, "/proposer")}
+    answer = client.post("/proposer", data=data)
+    assert answer.status_code == 413
+    assert "Envoi trop volumineux" in text_of(answer.get_data(as_text=True))
+    assert count(app, Proposal) == 0
+
+
+def test_wrong_content_type_stores_nothing(app, client):
+    token = csrf_token(client, "/proposer")
+    answer = client.post("/proposer", json={**VALID, "csrf_token": token})
+    assert answer.status_code in {400, 200}
+    assert count(app, Proposal) == 0
+    answer = client.post("/proposer", data=b"\x00\xff garbage", content_type="multipart/form-data; boundary=zz")
+    assert answer.status_code == 400
+    assert count(app, Proposal) == 0
+
+
+@pytest.mark.parametrize("field", [field for field in FIELDS if field != "email"])  # markup is no address
+def test_script_in_any_field_is_escaped_everywhere(app, client, smtp, field):
+    answer = submit(client, **{field: f"{VALID[field]} {SCRIPT}"})
+    assert answer.status_code == 303
+    confirmation = client.get(answer.headers["Location"]).get_data(as_text=True)
+    assert "<script>alert" not in confirmation and "<img src=x" not in confirmation
+    assert "&lt;script&gt;alert" in confirmation
+    for mail in smtp.messages:
+        html = mail.get_body(("html",)).get_content()
+        assert "<script>alert" not in html and "<img src=x" not in html
+    link = re.search(r'href="http://bluehats\.test(/proposition/[^"]+)"', confirmation).group(1)
+    assert "<script>alert" not in client.get(link).get_data(as_text=True)
+
+
+@pytest.mark.parametrize("field", ["first_name", "last_name", "email", "administration", "job_title", "title"])
+@pytest.mark.parametrize("breaker", ["\r\nBcc: victim@example.org", "\nX-Injected: 1", "\rSubject: spam"])
+def test_line_breaks_never_reach_a_header(app, client, smtp, field, breaker):
+    answer = submit(client, **{field: VALID[field] + breaker})
+    assert answer.status_code == 200
+    assert "Ce champ doit tenir sur une seule ligne." in text_of(answer.get_data(as_text=True))
+    assert count(app, Proposal) == 0
+    assert smtp.messages == []
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Cafe\u0301 et logiciels libres",  # combining accent
+        "\u202eélbirdni\u202c texte à l’envers",  # right-to-left override
+        "Les logiciels libres 🎉🐧 en préfecture",
+        "انتقال به نرم‌افزار آزاد en français",
+        "Ω≈ç√∫˜µ≤≥÷ et 𝕃𝕚𝕓𝕣𝕖",
+    ],
+)
+def test_unusual_unicode_is_stored_intact(app, client, smtp, title):
+    assert submit(client, title=title).status_code == 303
+    with app.app_context():
+        assert db.session.scalars(select(Proposal.title)).one() == title
+    assert title in smtp.messages[0]["Subject"]
+
+
+def test_nul_byte_is_refused_in_french(app, client):
+    answer = submit(client, abstract=VALID["abstract"] + "\x00")
+    assert answer.status_code == 200
+    assert "caractères invisibles non autorisés" in text_of(answer.get_data(as_text=True))
+    assert count(app, Proposal) == 0
+
+
+def test_forged_csrf_token_is_refused(app, client):
+    csrf_token(client, "/proposer")
+    answer = client.post("/proposer", data={**VALID, "csrf_token": "ImZvcmdlZCI.ZZZZZZ.forged"})
+    assert answer.status_code == 400
+    assert count(app, Proposal) == 0
+
+
+def form_inputs():
+    """Arbitrary text for every field, including control characters and surrogates' neighbours."""
+    text = st.text(st.characters(codec="utf-8"), max_size=300)
+    return st.fixed_dictionaries(
+        {
+            "first_name": text,
+            "last_name": text,
+            "email": st.one_of(text, st.emails()),
+            "administration": text,
+            "job_title": text,
+            "title": text,
+            "abstract": st.one_of(text, st.text(min_size=50, max_size=1600)),
+            "kind": st.one_of(text, st.sampled_from(["retour-experience", "autre"])),
+            "duration": st.one_of(text, st.sampled_from(["5", "10", "15", "20"])),
+            "consent": st.sampled_from(["y", ""]),
+            "website": st.one_of(st.just(""), text),
+        }
+    )
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=form_inputs())
+def test_arbitrary_input_gets_a_redirect_or_french_errors_never_a_500(make_app, data):
+    app = make_app(RATELIMIT_ENABLED=False, BLUEHATS_MAIL_DELIVERY="worker")
+    client = app.test_client()
+    before_proposals, before_mails = count(app, Proposal), count(app, OutboxMessage)
+    answer = client.post("/proposer", data={**data, "csrf_token": csrf_token(client, "/proposer")})
+    assert answer.status_code in {303, 200}, answer.status_code
+    stored = count(app, Proposal) - before_proposals
+    mails = count(app, OutboxMessage) - before_mails
+    if answer.status_code == 303:
+        assert stored == 1
+        assert mails in {0, 2}  # spam gets none, a real proposal both
+    else:
+        html = answer.get_data(as_text=True)
+        assert "l’envoi du formulaire" in html and 'class="fr-message fr-message--error"' in html
+        assert (stored, mails) == (0, 0)
