@@ -33,10 +33,7 @@ def deliver_command(watch: bool) -> None:
         total = outbox.DeliveryReport()
         while True:  # every pending message, in batches, whatever its backoff
             report = outbox.deliver(force=True)
-            total.sent, total.retried, total.failed = (
-                total.sent + report.sent, total.retried + report.retried, total.failed + report.failed,
-            )  # fmt: skip
-            total.errors += report.errors
+            total.add(report)
             if report.sent + report.failed < outbox.BATCH_SIZE or report.retried:
                 break
         print_report(total)

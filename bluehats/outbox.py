@@ -49,6 +49,13 @@ class DeliveryReport:
     failed: int = 0
     errors: list[str] = field(default_factory=list)
 
+    def add(self, other: "DeliveryReport") -> None:
+        """Add another run's figures to these."""
+        self.sent += other.sent
+        self.retried += other.retried
+        self.failed += other.failed
+        self.errors += other.errors
+
 
 class TemporaryFailure(Exception):
     """The server refused for now (4xx) or could not be reached: try again later."""

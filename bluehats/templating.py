@@ -24,11 +24,17 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["typo"] = french_text
     app.jinja_env.filters["nl2br"] = nl2br
     app.jinja_env.globals["DSFR_VERSION"] = dsfr_version(app)
+    app.jinja_env.globals["attrs"] = attrs
 
     @app.context_processor
     def event_context() -> dict[str, Any]:
         event = current_event()
         return {"event": event, "cfp": cfp_state(event, clock.now())}
+
+
+def attrs(**values: object) -> dict[str, object]:
+    """Return HTML attributes without the unset ones (WTForms would write None as "None")."""
+    return {name: value for name, value in values.items() if value is not None}
 
 
 def nl2br(text: str) -> Markup:

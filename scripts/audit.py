@@ -21,8 +21,19 @@ def run_pip_audit() -> bool:
     """Run pip-audit on the locked dependencies; return whether no known vulnerability was found."""
     with tempfile.TemporaryDirectory() as folder:
         report_path = Path(folder) / "report.json"
-        command = [BIN / "pip-audit", "-r", "requirements.lock", "--no-deps", "--disable-pip", "--progress-spinner",
-                   "off", "--format", "json", "--output", report_path]  # fmt: skip
+        command = [
+            BIN / "pip-audit",
+            "-r",
+            "requirements.lock",
+            "--no-deps",
+            "--disable-pip",
+            "--progress-spinner",
+            "off",
+            "--format",
+            "json",
+            "--output",
+            report_path,
+        ]
         result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
         if not report_path.exists():
             print(f"pip-audit n’a pas pu s’exécuter :\n{result.stderr}")

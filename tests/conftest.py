@@ -2,15 +2,11 @@
 
 import os
 import shutil
-import socket
 from datetime import datetime, timedelta
-from email import message_from_bytes, policy
-from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from flask import Flask
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
@@ -20,9 +16,11 @@ from bluehats import create_app
 from bluehats.clock import PARIS
 from bluehats.extensions import db, limiter
 
+from helpers import ORGANISERS
+from mailserver import Mailbox, start_smtp
+
 DATABASE_URL = os.environ.get("BLUEHATS_TEST_DATABASE_URL")
 REDIS_URL = os.environ.get("BLUEHATS_TEST_REDIS_URL")
-ORGANISERS = ["orga1@numerique.gouv.fr", "orga2@numerique.gouv.fr"]
 # A day while the call for talks is open (deadline: 18 October 2022, 00:00, Paris).
 CFP_OPEN = datetime(2022, 10, 10, 14, 30, tzinfo=PARIS)
 
@@ -48,43 +46,6 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> FrozenClock:
     frozen = FrozenClock(CFP_OPEN)
     monkeypatch.setattr(bluehats.clock, "now", frozen)
     return frozen
-
-
-class Mailbox:
-    """An aiosmtpd handler that keeps every message it accepts."""
-
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-        self.envelopes: list[Any] = []
-        self.sessions: list[Any] = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.sessions.append(session)
-        self.envelopes.append(envelope)
-        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
-        return "250 Message accepted for delivery"
-
-    def to(self, address: str) -> list[EmailMessage]:
-        """Return the messages whose envelope names this recipient."""
-        return [
-            message
-            for message, envelope in zip(self.messages, self.envelopes, strict=True)
-            if address in envelope.rcpt_tos
-        ]
-
-
-def free_port() -> int:
-    """Return a loopback port that nothing listens on."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def start_smtp(handler: Any, port: int | None = None) -> Controller:
-    """Start a real SMTP server on a loopback port (a free one unless given)."""
-    controller = Controller(handler, hostname="127.0.0.1", port=port or free_port())
-    controller.start()
-    return controller
 
 
 @pytest.fixture

@@ -1,11 +1,13 @@
 """Helpers the tests share: reading a page's CSRF token, a valid proposal."""
 
 import re
+import socket
 from html.parser import HTMLParser
 from typing import ClassVar
 
 from flask.testing import FlaskClient
 
+ORGANISERS = ["orga1@numerique.gouv.fr", "orga2@numerique.gouv.fr"]
 VALID = {
     "first_name": "Camille",
     "last_name": "Dupont",
@@ -90,3 +92,10 @@ def text_of(html: str) -> str:
     text = re.sub(r"<[^>]+>", " ", text)
     text = text.replace("&nbsp;", " ").replace("&#8239;", " ").replace("&#39;", "'").replace("&amp;", "&")
     return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
+
+
+def free_port() -> int:
+    """Return a loopback port that nothing listens on."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 
 import frontmatter
 import pytest
-from helpers import VALID, csrf_token, plain, submit, text_of
 from icalendar import Calendar
 from sqlalchemy import select
 
@@ -19,6 +18,8 @@ from bluehats.extensions import db
 from bluehats.models import OutboxMessage, Proposal
 from bluehats.proposals.forms import EDITABLE
 from bluehats.proposals.service import submit_proposal
+
+from helpers import VALID, csrf_token, plain, submit, text_of
 
 ORGANISER = "orga@numerique.gouv.fr"
 PASSWORD = "une phrase de passe solide"

@@ -5,12 +5,13 @@ import io
 import json
 from datetime import datetime
 
-from helpers import VALID, submit
 from sqlalchemy import func, select
 
 from bluehats.clock import PARIS
 from bluehats.extensions import db
 from bluehats.models import OutboxMessage, Proposal
+
+from helpers import VALID, submit
 
 
 def test_json_export_lists_what_was_stored(app, client):
@@ -45,9 +46,19 @@ def test_csv_export_opens_in_a_french_spreadsheet(app, client):
     assert row["administration"] == VALID["administration"]
     assert row["abstract"] == VALID["abstract"]
     assert list(row) == [
-        "reference", "status", "created_at", "first_name", "last_name", "email", "administration",
-        "job_title", "title", "abstract", "kind", "duration",
-    ]  # fmt: skip
+        "reference",
+        "status",
+        "created_at",
+        "first_name",
+        "last_name",
+        "email",
+        "administration",
+        "job_title",
+        "title",
+        "abstract",
+        "kind",
+        "duration",
+    ]
 
 
 def test_export_of_an_empty_base(app):

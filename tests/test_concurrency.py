@@ -11,9 +11,9 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from conftest import free_port
-from helpers import VALID
 from sqlalchemy import create_engine, text
+
+from helpers import VALID, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 PROPOSALS = 200

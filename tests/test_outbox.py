@@ -5,13 +5,14 @@ import threading
 from datetime import timedelta
 
 import pytest
-from conftest import ORGANISERS, Mailbox, free_port, start_smtp
-from helpers import VALID, submit
 from sqlalchemy import select
 
 from bluehats import outbox
 from bluehats.extensions import db
 from bluehats.models import OutboxMessage
+
+from helpers import ORGANISERS, VALID, free_port, submit
+from mailserver import Mailbox, start_smtp
 
 
 def queue_mails(app, count: int) -> list[int]:

@@ -7,10 +7,11 @@ from pathlib import Path
 import frontmatter
 import markdown
 import pytest
-from helpers import fetch_status, page_links, text_of
 from icalendar import Calendar
 
 from bluehats.clock import PARIS
+
+from helpers import fetch_status, page_links, text_of
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "journee-bluehats-osxp-2022.md"
 CONTENT = Path(__file__).resolve().parents[1] / "bluehats" / "content" / "journee-bluehats-osxp-2022.md"

@@ -3,14 +3,14 @@
 import re
 from datetime import datetime
 
-from conftest import ORGANISERS
-from helpers import VALID, plain, submit, text_of
 from sqlalchemy import select
 
 from bluehats.clock import PARIS
 from bluehats.extensions import db
 from bluehats.links import proposal_token
 from bluehats.models import Proposal
+
+from helpers import ORGANISERS, VALID, plain, submit, text_of
 
 
 def private_link(smtp) -> str:

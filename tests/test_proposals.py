@@ -4,13 +4,13 @@ import re
 from datetime import datetime
 
 import pytest
-from conftest import ORGANISERS
-from helpers import VALID, csrf_token, plain, submit, text_of
 from sqlalchemy import func, select
 
 from bluehats.clock import PARIS
 from bluehats.extensions import db
 from bluehats.models import OutboxMessage, Proposal
+
+from helpers import ORGANISERS, VALID, csrf_token, plain, submit, text_of
 
 
 def count(app, model) -> int:

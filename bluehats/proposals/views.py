@@ -8,10 +8,17 @@ from ..extensions import db, limiter
 from ..links import private_url, proposal_id_from_token, proposal_token
 from ..models import Proposal, Status
 from ..templating import current_event
-from .forms import ADMINISTRATIONS, EditProposalForm, ProposalForm
+from .forms import ABSTRACT_MAX, ABSTRACT_MIN, ADMINISTRATIONS, EditProposalForm, ProposalForm
 from .service import cfp_accepts, submit_proposal, update_proposal, withdraw_proposal
 
 bp = Blueprint("proposals", __name__)
+
+
+@bp.context_processor
+def abstract_limits() -> dict[str, int]:
+    """Give the templates the description's length limits (the counter shows them)."""
+    return {"abstract_min": ABSTRACT_MIN, "abstract_max": ABSTRACT_MAX}
+
 
 # Per client address; generous enough for a whole service behind one NAT gateway.
 SUBMIT_LIMIT = "20 per hour;5 per minute"

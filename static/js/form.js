@@ -5,6 +5,19 @@
   var summary = document.getElementById("erreurs");
   if (summary) {
     summary.focus();
+    // A link of the summary puts the focus in its field (a plain anchor only scrolls to it).
+    summary.querySelectorAll("a[href^='#']").forEach(function (link) {
+      link.addEventListener("click", function (event) {
+        var field = document.getElementById(link.getAttribute("href").slice(1));
+        if (!field) {
+          return;
+        }
+        event.preventDefault();
+        var label = document.querySelector("label[for='" + field.id + "']");
+        (label || field).scrollIntoView();
+        field.focus({ preventScroll: true });
+      });
+    });
   }
 
   function plural(count, word) {

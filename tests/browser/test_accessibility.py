@@ -1,0 +1,132 @@
+"""Every page, public and back office, normal and in error: axe-core (WCAG 2.1 A/AA, RGAA) and the Nu validator."""
+
+import json
+import os
+import shutil
+import subprocess
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from bluehats.clock import PARIS
+
+from browser_helpers import log_in
+from helpers import VALID
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+VNU_JAR = Path(os.environ.get("BLUEHATS_VNU_JAR", ROOT / ".tools/node_modules/vnu-jar/build/dist/vnu.jar"))
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "RGAAv4"]
+
+
+def walk(base: str, page, smtp, clock) -> list[tuple[str, str]]:
+    """Visit every page in every state; return (name, the HTML the server sent) for each."""
+    documents = []
+    page.on(
+        "response",
+        lambda response: (
+            response.request.resource_type == "document"
+            and not 300 <= response.status < 400
+            and documents.append(response)
+        ),
+    )
+    states: list[tuple[str, str]] = []
+
+    def visit(name: str, url: str | None = None) -> None:
+        if url:
+            page.goto(base + url)
+        page.wait_for_load_state("load")
+        for _ in range(50):  # the page's own document, not the one before it
+            if documents and documents[-1].url == page.url:
+                break
+            page.wait_for_timeout(100)
+        assert documents[-1].url == page.url, f"{name}: no document for {page.url}"
+        states.append((name, documents[-1].text()))
+
+    visit("accueil", "/")
+    visit("mentions-legales", "/mentions-legales")
+    visit("donnees-personnelles", "/donnees-personnelles")
+    visit("accessibilite", "/accessibilite")
+    visit("programme-non-publie", "/programme")
+    visit("page-introuvable", "/nulle-part")
+    visit("formulaire", "/proposer")
+    page.get_by_role("button", name="Envoyer ma proposition").click()
+    visit("formulaire-erreurs")
+    for name in ["first_name", "last_name", "email", "administration", "job_title", "title", "abstract"]:
+        page.fill(f"#{name}", VALID[name])
+    page.click("label[for=kind-0]")
+    page.click("label[for=duration-2]")
+    page.click("label[for=consent]")
+    page.get_by_role("button", name="Envoyer ma proposition").click()
+    page.wait_for_url(f"{base}/proposer/merci")
+    visit("confirmation")
+    link = smtp.to(VALID["email"])[0].get_body(("plain",)).get_content()
+    private = link[link.index("http://") :].split()[0]
+    visit("page-personnelle", private.replace(base, ""))
+    page.fill("#title", "")
+    page.get_by_role("button", name="Enregistrer les modifications").click()
+    visit("page-personnelle-erreurs")
+    visit("connexion", "/organisation/connexion")
+    page.fill("#email", "inconnu@x.fr")
+    page.fill("#password", "faux mot de passe")
+    page.get_by_role("button", name="Se connecter").click()
+    visit("connexion-erreur")
+    log_in(page, base)
+    visit("tableau-de-bord")
+    visit("propositions", "/organisation/propositions")
+    visit("proposition", "/organisation/propositions/1")
+    page.get_by_role("button", name="Ajouter la note").click()
+    visit("proposition-note-vide")
+    visit("reponses", "/organisation/reponses")
+    page.goto(f"{base}/organisation/propositions/1")
+    page.click("label[for=decision-accepted]")
+    page.get_by_role("button", name="Enregistrer la décision").click()
+    visit("programme-organisation", "/organisation/programme")
+    page.get_by_role("button", name="Horaires à la suite, dans cet ordre").click()
+    page.get_by_role("button", name="Publier maintenant").click()
+    visit("programme-organisation-publie")
+    visit("courriels", "/organisation/courriels?statut=sent")
+    visit("programme-publie", "/programme")
+    clock.set(datetime(2022, 10, 19, tzinfo=PARIS))
+    visit("appel-clos", "/proposer")
+    return states
+
+
+def test_axe_finds_no_violation_on_any_page(live_server, page, smtp, clock):
+    axe = Axe()
+    failures = []
+    base = live_server.base_url
+    for name, html in walk(base, page, smtp, clock):
+        # Each state is shown again from the HTML the server sent, so that axe sees that exact page.
+        page.set_content(html.replace("<head>", f'<head><base href="{base}/">', 1), wait_until="load")
+        results = axe.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+        for violation in results.response["violations"]:
+            nodes = "; ".join(node["target"][0] for node in violation["nodes"][:3])
+            failures.append(f"{name}: {violation['id']} ({violation['impact']}) {violation['help']} — {nodes}")
+    assert failures == [], "\n".join(failures)
+
+
+def test_every_page_is_valid_html(live_server, page, smtp, clock, tmp_path):
+    if not shutil.which("java") or not VNU_JAR.exists():
+        pytest.skip(
+            f"validateur HTML non lancé : il faut Java et {VNU_JAR.relative_to(ROOT)} "
+            "(./dev test l’installe avec npm quand Java et npm sont là)"
+        )
+    files = []
+    for name, html in walk(live_server.base_url, page, smtp, clock):
+        path = tmp_path / f"{name}.html"
+        path.write_text(html, encoding="utf-8")
+        files.append(path)
+    result = subprocess.run(
+        ["java", "-jar", str(VNU_JAR), "--format", "json", "--stdout", "--errors-only", *map(str, files)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    messages = json.loads(result.stdout)["messages"]
+    errors = [f"{Path(m['url']).stem}:{m.get('lastLine')}: {m['message']}" for m in messages if m["type"] == "error"]
+    assert errors == [], "\n".join(errors)
+    assert len(files) >= 23
