@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import accounts, cli, errors, security, templating
+from . import accounts, caching, cli, errors, security, templating
 from .config import load_config
 from .database import configure_engine
 from .event import load_event
@@ -30,10 +30,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     )
     load_config(app, test_config)
     configure_logging(app)
-    if app.config["BLUEHATS_TRUSTED_PROXIES"]:
-        hops = int(app.config["BLUEHATS_TRUSTED_PROXIES"])
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops)
-
     db.init_app(app)
     configure_engine(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS))
@@ -49,10 +45,20 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     register_guards(app)
     templating.init_app(app)
+    caching.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
+    wrap_wsgi(app)
     return app
+
+
+def wrap_wsgi(app: Flask) -> None:
+    """Answer cached pages before Flask, behind ProxyFix so that they see the visitor's host."""
+    app.wsgi_app = caching.FastPages(app.wsgi_app, app)
+    if app.config["BLUEHATS_TRUSTED_PROXIES"]:
+        hops = int(app.config["BLUEHATS_TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops)
 
 
 def register_blueprints(app: Flask) -> None:

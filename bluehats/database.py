@@ -1,7 +1,12 @@
-"""Database engine settings: SQLite pragmas and write transactions that never fail on upgrade."""
+"""Database engine settings: SQLite pragmas, and write transactions that queue instead of failing or polling."""
+
+import fcntl
+import os
+import threading
+from pathlib import Path
 
 from flask import Flask
-from sqlalchemy import event
+from sqlalchemy import Engine, event
 
 from .extensions import db
 
@@ -15,17 +20,52 @@ SQLITE_PRAGMAS = (
 )
 
 
+class WriteLock:
+    """One writer at a time on a SQLite file: a thread lock within the process, a file lock across processes.
+
+    SQLite itself lets a second writer wait by sleeping and retrying (1, 2, 5 … 100 ms); under a rush of
+    proposals those sleeps add up. Queuing on these locks wakes the next writer as soon as one commits.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.thread_lock = threading.Lock()
+        self.fd: int | None = None
+        self.pid: int | None = None
+
+    def acquire(self) -> None:
+        """Wait for the write turn."""
+        self.thread_lock.acquire()
+        try:
+            if self.fd is None or self.pid != os.getpid():  # a worker opens its own file descriptor
+                self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+                self.pid = os.getpid()
+            fcntl.flock(self.fd, fcntl.LOCK_EX)
+        except BaseException:
+            self.thread_lock.release()
+            raise
+
+    def release(self) -> None:
+        """Give the write turn to the next writer."""
+        assert self.fd is not None
+        fcntl.flock(self.fd, fcntl.LOCK_UN)
+        self.thread_lock.release()
+
+
 def configure_engine(app: Flask) -> None:
     """Tune the engine for its dialect; PostgreSQL needs nothing here."""
     with app.app_context():
         engine = db.engine
-    if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_connect)
-        event.listen(engine, "begin", _sqlite_begin)
+    if engine.dialect.name != "sqlite":
+        return
+    event.listen(engine, "connect", _sqlite_connect)
+    database = engine.url.database
+    lock = WriteLock(Path(f"{database}.writelock")) if database and database != ":memory:" else None
+    listen_for_writes(engine, lock)
 
 
 def _sqlite_connect(dbapi_connection, _record) -> None:
-    # The driver's own implicit BEGIN is switched off, so that _sqlite_begin chooses the kind.
+    # The driver's own implicit BEGIN is switched off, so that the begin event chooses the kind.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     for pragma in SQLITE_PRAGMAS:
@@ -33,14 +73,34 @@ def _sqlite_connect(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def _sqlite_begin(connection) -> None:
-    # A write transaction takes the write lock at once (BEGIN IMMEDIATE) and so waits on the
-    # busy timeout; a read that later upgrades to a write would fail at once with
-    # SQLITE_BUSY_SNAPSHOT under WAL when another writer committed in between.
-    if connection.get_execution_options().get(WRITE):
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
-    else:
-        connection.exec_driver_sql("BEGIN")
+def listen_for_writes(engine: Engine, lock: WriteLock | None) -> None:
+    """Begin write transactions with BEGIN IMMEDIATE, in turn; release the turn when the connection is back."""
+
+    @event.listens_for(engine, "begin")
+    def begin(connection) -> None:
+        # A write transaction takes SQLite's write lock at once (BEGIN IMMEDIATE): a read that later
+        # upgrades to a write would fail at once with SQLITE_BUSY_SNAPSHOT when another writer
+        # committed in between.
+        if not connection.get_execution_options().get(WRITE):
+            connection.exec_driver_sql("BEGIN")
+            return
+        if lock is not None:
+            lock.acquire()
+            connection.connection.info[WRITE] = True
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            release_turn(connection.connection.info)
+            raise
+
+    def release_turn(info: dict) -> None:
+        if info.pop(WRITE, False):
+            assert lock is not None
+            lock.release()
+
+    # The session hands its connection back to the pool once the transaction has committed or rolled back.
+    event.listen(engine, "checkin", lambda _dbapi, record: record is not None and release_turn(record.info))
+    event.listen(engine, "invalidate", lambda _dbapi, record, _error: release_turn(record.info))
 
 
 def begin_write() -> None:

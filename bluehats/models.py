@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text, TypeDecorator
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text, TypeDecorator, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from . import clock
@@ -89,7 +89,8 @@ class Proposal(db.Model):
 
     __tablename__ = "proposal"
     __table_args__ = (
-        Index("ix_proposal_email_created", "email", "created_at"),
+        # The double-submit check looks proposals up by address, whatever its case.
+        Index("ix_proposal_email_lower_created", func.lower(text("email")), "created_at"),
         Index("ix_proposal_status_created", "status", "created_at"),
     )
 

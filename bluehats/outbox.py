@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
+from functools import lru_cache
 from typing import Protocol
 
 from flask import current_app
@@ -199,8 +200,9 @@ class SMTPTransport:
             host.close()
 
 
+@lru_cache(maxsize=4096)
 def parse_address(text: str) -> Address:
-    """Parse « Name <address> » with the standard library's strict header parser."""
+    """Parse « Name <address> » with the standard library's strict (and slow: cached) header parser."""
     return email.policy.default.header_factory("To", text).addresses[0]
 
 

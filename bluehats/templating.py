@@ -16,6 +16,12 @@ def current_event() -> Event:
     return current_app.extensions["bluehats.event"]
 
 
+def cfp_key(app: Flask) -> tuple:
+    """Return what the pages' call-for-talks block shows now (it changes at most once a minute)."""
+    state = cfp_state(app.extensions["bluehats.event"], clock.now())
+    return (state.is_open, state.closing_today, state.left_text, app.config["BLUEHATS_CFP_PREVIEW"])
+
+
 def init_app(app: Flask) -> None:
     """Register the filters and the context processor."""
     app.jinja_env.filters["date_fr"] = format_date
@@ -23,7 +29,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["datetime_fr"] = format_datetime
     app.jinja_env.filters["typo"] = french_text
     app.jinja_env.filters["nl2br"] = nl2br
-    app.jinja_env.globals["DSFR_VERSION"] = dsfr_version(app)
     app.jinja_env.globals["attrs"] = attrs
 
     @app.context_processor
@@ -40,10 +45,3 @@ def attrs(**values: object) -> dict[str, object]:
 def nl2br(text: str) -> Markup:
     """Escape a text and keep its line breaks as <br>."""
     return Markup("<br>\n").join(escape(line) for line in str(text).splitlines())
-
-
-def dsfr_version(app: Flask) -> str:
-    """Return the vendored DSFR version (it busts the browsers' cache when it changes)."""
-    assert app.static_folder
-    with open(f"{app.static_folder}/vendor/dsfr/VERSION", encoding="ascii") as handle:
-        return handle.read().strip()

@@ -126,8 +126,8 @@ def test_pages_load_nothing_from_another_host(client, url):
 
 def test_dsfr_assets_are_served_from_static(client):
     html = client.get("/").get_data(as_text=True)
-    assert re.search(r'<link rel="stylesheet" href="/static/vendor/dsfr/dsfr.min.css\?v=1\.15\.\d+">', html)
-    assert re.search(r'<script type="module" src="/static/vendor/dsfr/dsfr.module.min.js\?v=1\.15\.\d+">', html)
+    assert re.search(r'<link rel="stylesheet" href="/static/vendor/dsfr/dsfr.min.css\?v=[0-9a-f]{12}">', html)
+    assert re.search(r'<script type="module" src="/static/vendor/dsfr/dsfr.module.min.js\?v=[0-9a-f]{12}">', html)
     with client.get("/static/vendor/dsfr/dsfr.min.css") as answer:
         css = answer.get_data(as_text=True)
     # The fonts the stylesheet names are there too.
@@ -218,3 +218,52 @@ def test_server_error_page_is_french(make_app):
     answer = app.test_client().get("/boom")
     assert answer.status_code == 500
     assert "<h1>Erreur inattendue</h1>" in answer.get_data(as_text=True)
+
+
+def test_static_urls_carry_their_content_hash_and_are_cached_for_long(client):
+    html = client.get("/").get_data(as_text=True)
+    url = re.search(r'href="(/static/css/site.css\?v=[0-9a-f]{12})"', html).group(1)
+    with client.get(url) as answer:
+        assert answer.status_code == 200
+        assert "max-age=31536000" in answer.headers["Cache-Control"]
+        assert "immutable" in answer.headers["Cache-Control"]
+    with client.get("/static/css/site.css") as answer:  # without the hash: the default, short lifetime
+        assert "immutable" not in answer.headers.get("Cache-Control", "")
+
+
+def test_announcement_answers_304_when_the_browser_has_it(client, clock):
+    first = client.get("/")
+    etag = first.headers["ETag"]
+    assert first.headers["Cache-Control"] == "public, no-cache"
+    again = client.get("/", headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.data == b""
+    # When the call's state changes, so does the page, and its ETag.
+    clock.advance(days=1)
+    changed = client.get("/", headers={"If-None-Match": etag})
+    assert changed.status_code == 200
+    assert changed.headers["ETag"] != etag
+    assert "il reste 6 jours" in text_of(changed.get_data(as_text=True))
+
+
+@pytest.mark.parametrize("url", ["/", "/mentions-legales"])
+def test_a_cached_page_is_answered_as_flask_answered_it(make_app, url):
+    app = make_app(TESTING=False)  # HSTS on, as in production
+    client = app.test_client()
+    first = client.get(url)  # rendered by Flask, then kept
+    second = client.get(url)  # answered from the cache, before Flask
+    assert second.data == first.data
+    for header in [
+        "ETag",
+        "Cache-Control",
+        "Content-Security-Policy",
+        "Strict-Transport-Security",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "Permissions-Policy",
+        "Content-Type",
+    ]:
+        assert second.headers[header] == first.headers[header], header
+    assert "Set-Cookie" not in second.headers
+    assert client.get(url, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+    assert client.get(url + "?utm_source=lettre").status_code == 200

@@ -43,7 +43,7 @@ def test_form_has_every_field_with_dsfr_markup(client):
     assert re.search(r'<div class="bh-hp" aria-hidden="true">', html)
     assert re.search(r'name="website"[^>]*tabindex="-1"|tabindex="-1"[^>]*name="website"', html)
     assert 'autocomplete="off"' in html
-    assert 'src="/static/js/form.js"' in html
+    assert re.search(r'src="/static/js/form.js\?v=[0-9a-f]{12}"', html)
 
 
 def test_happy_path_stores_and_mails_speaker_and_organisers(app, client, smtp):

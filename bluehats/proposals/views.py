@@ -1,13 +1,26 @@
 """Routes of the call for talks: the form, the confirmation page, the speaker's private page."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_wtf.csrf import generate_csrf
 
 from .. import clock, outbox
 from ..decisions import answer_is_public, confirm_participation
 from ..extensions import db, limiter
 from ..links import private_url, proposal_id_from_token, proposal_token
 from ..models import Proposal, Status
-from ..templating import current_event
+from ..templating import cfp_key, current_event
 from .forms import ABSTRACT_MAX, ABSTRACT_MIN, ADMINISTRATIONS, EditProposalForm, ProposalForm
 from .service import cfp_accepts, submit_proposal, update_proposal, withdraw_proposal
 
@@ -23,6 +36,7 @@ def abstract_limits() -> dict[str, int]:
 # Per client address; generous enough for a whole service behind one NAT gateway.
 SUBMIT_LIMIT = "20 per hour;5 per minute"
 EDIT_LIMIT = "30 per hour"
+CSRF_SLOT = "bluehats-csrf-token-placeholder"
 
 
 def accepting() -> bool:
@@ -36,6 +50,8 @@ def new():
     """Show the form; store a valid proposal and redirect to its confirmation."""
     if not accepting():
         return render_template("proposals/closed.html"), 200 if request.method == "GET" else 403
+    if request.method == "GET":
+        return empty_form()
     form = ProposalForm()
     if form.validate_on_submit():
         outcome = submit_proposal(form.proposal_data(), honeypot=form.website.data or "")
@@ -44,6 +60,23 @@ def new():
         session["confirmed"] = outcome.proposal.id
         return redirect(url_for("proposals.confirmation"), code=303)
     return render_template("proposals/form.html", form=form, administrations=ADMINISTRATIONS)
+
+
+def empty_form() -> Response:
+    """Serve the empty form: rendered once per state of the call, with this visitor's CSRF token put in."""
+    store = current_app.extensions["bluehats.pages"]
+    _, body = store.get(
+        ("proposals.new", request.host_url, cfp_key(current_app)),
+        lambda: render_template(
+            "proposals/form.html",
+            form=ProposalForm(meta={"csrf": False}),
+            administrations=ADMINISTRATIONS,
+            csrf_token=lambda: CSRF_SLOT,
+        ),
+    )
+    response = make_response(body.decode("utf-8").replace(CSRF_SLOT, generate_csrf()))
+    response.headers["Cache-Control"] = "private, no-store"  # the token is this visitor's
+    return response
 
 
 @bp.get("/proposer/merci")

@@ -1,28 +1,37 @@
 """Routes of the public pages."""
 
-from flask import Blueprint, Response, jsonify, render_template, url_for
+from flask import Blueprint, Response, current_app, jsonify, render_template, url_for
 from sqlalchemy import text
 
 from .. import clock
+from ..caching import cached_page, cached_path
 from ..calendars import event_calendar
 from ..content import load_page
 from ..extensions import db
 from ..programme import is_published, programme_calendar, scheduled_talks
-from ..templating import current_event
+from ..templating import cfp_key, current_event
 
 bp = Blueprint("public", __name__)
 
 
+LEGAL_PAGES = ("mentions-legales", "donnees-personnelles", "accessibilite")
+
+
 @bp.get("/")
 def index():
-    """Show the announcement."""
-    return render_template("public/index.html")
+    """Show the announcement (rendered once per state of the call, 304 when the browser has it)."""
+    return cached_page(cfp_key(current_app), lambda: render_template("public/index.html"))
 
 
 @bp.get("/<any('mentions-legales', 'donnees-personnelles', 'accessibilite'):name>")
 def legal(name: str):
     """Show one of the pages every French public site owes its visitors."""
-    return render_template("public/page.html", page=load_page(name))
+    return cached_page(name, lambda: render_template("public/page.html", page=load_page(name)))
+
+
+cached_path("/", "public.index", cfp_key)
+for _name in LEGAL_PAGES:
+    cached_path(f"/{_name}", "public.legal", lambda app, name=_name: name)
 
 
 @bp.get("/evenement.ics")
