@@ -24,7 +24,6 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import insert  # noqa: E402
 
 from bluehats import create_app, outbox  # noqa: E402
@@ -235,10 +234,10 @@ def seed_proposals(database: str, count: int) -> None:
 
 
 def migrate(database: str) -> None:
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database, "SECRET_KEY": "bench-secret-key"})
-    with app.app_context():
-        upgrade()
-        db.engine.dispose()
+    """Create the schema as an operator does: flask db upgrade."""
+    env = {**os.environ, "FLASK_SQLALCHEMY_DATABASE_URI": database, "FLASK_SECRET_KEY": "bench-secret-key"}
+    flask = Path(sys.executable).parent / "flask"
+    subprocess.run([flask, "--app", "app", "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
 
 
 def log_in(port: int) -> str:

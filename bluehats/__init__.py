@@ -13,7 +13,7 @@ from . import accounts, caching, cli, errors, security, templating
 from .config import load_config
 from .database import configure_engine
 from .event import load_event
-from .extensions import csrf, db, limiter, mail, migrate
+from .extensions import csrf, db, limiter, mail
 
 ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -32,7 +32,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     configure_logging(app)
     db.init_app(app)
     configure_engine(app)
-    migrate.init_app(app, db, directory=str(MIGRATIONS))
+    register_migrations(app)
     mail.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
@@ -59,6 +59,14 @@ def wrap_wsgi(app: Flask) -> None:
     if app.config["BLUEHATS_TRUSTED_PROXIES"]:
         hops = int(app.config["BLUEHATS_TRUSTED_PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops)
+
+
+def register_migrations(app: Flask) -> None:
+    """Set up Flask-Migrate (flask db …) for the command line and the tests, not in web workers."""
+    if os.environ.get("FLASK_RUN_FROM_CLI") == "true" or app.testing:
+        from flask_migrate import Migrate
+
+        Migrate(app, db, directory=str(MIGRATIONS))
 
 
 def register_blueprints(app: Flask) -> None:

@@ -38,17 +38,30 @@ class Event:
 class CfpState:
     """Where the call for talks stands at one moment."""
 
+    event: Event
     is_open: bool
     closing_today: bool
     time_left: timedelta
-    deadline_text: str
-    last_day_text: str
-    answer_text: str
 
     @property
     def left_text(self) -> str:
         """Return the time left in French words."""
         return format_left(self.time_left)
+
+    @property
+    def deadline_text(self) -> str:
+        """Return the deadline's date, « 18 octobre 2022 »."""
+        return format_date(self.event.cfp_deadline)
+
+    @property
+    def last_day_text(self) -> str:
+        """Return the last day proposals are taken, « 17 octobre 2022 »."""
+        return format_date(last_moment_before(self.event.cfp_deadline))
+
+    @property
+    def answer_text(self) -> str:
+        """Return the answer date, « 21 octobre 2022 »."""
+        return format_date(self.event.answer_date)
 
 
 def split_call_to_action(markdown_body: str, form_url: str | None) -> tuple[str, str]:
@@ -93,10 +106,8 @@ def cfp_state(event: Event, now: datetime) -> CfpState:
     last_moment = last_moment_before(event.cfp_deadline)
     is_open = now < event.cfp_deadline
     return CfpState(
+        event=event,
         is_open=is_open,
         closing_today=is_open and now.astimezone(PARIS).date() == last_moment.date(),
         time_left=max(event.cfp_deadline - now, timedelta(0)),
-        deadline_text=format_date(event.cfp_deadline),
-        last_day_text=format_date(last_moment),
-        answer_text=format_date(event.answer_date),
     )

@@ -1,10 +1,13 @@
-"""Flask extensions, unbound: create_app() binds them to the application."""
+"""Flask extensions, unbound: create_app() binds them to the application.
+
+Flask-Migrate is not here: it loads Alembic (some 15 MB per process), which only the command line
+and the tests need; create_app() sets it up for them (see register_migrations).
+"""
 
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_mail import Mail
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy.orm import DeclarativeBase
@@ -15,7 +18,6 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate()
 mail = Mail()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address)

@@ -1,5 +1,6 @@
 """Absolute links for mails: from the request when there is one, else from BLUEHATS_SITE_URL."""
 
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -18,7 +19,13 @@ def external_url(endpoint: str, **values: Any) -> str:
 
 
 def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="bluehats.proposal")
+    return serializer_for(current_app.config["SECRET_KEY"])
+
+
+@lru_cache(maxsize=4)
+def serializer_for(secret_key: str) -> URLSafeSerializer:
+    """Return the private links' signer for a secret key (built once: it is used on every submission)."""
+    return URLSafeSerializer(secret_key, salt="bluehats.proposal")
 
 
 def proposal_token(proposal_id: int) -> str:

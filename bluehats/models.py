@@ -189,8 +189,8 @@ class ProposalEvent(db.Model):
         return EVENT_LABELS.get(self.action, self.action)
 
 
+# A proposal's arrival is not a line of its own: its created_at says it.
 EVENT_LABELS = {
-    "submitted": "Proposition reçue",
     "edited": "Modifiée par la personne",
     "withdrawn": "Retirée par la personne",
     "restored": "Sortie des indésirables",

@@ -14,7 +14,7 @@ from typing import Protocol
 
 from flask import current_app
 from flask_mail import Connection
-from sqlalchemy import or_, select, update
+from sqlalchemy import Row, or_, select, update
 
 from . import clock
 from .database import begin_write
@@ -110,14 +110,14 @@ def dispatch(messages: Iterable[OutboxMessage]) -> None:
 class Transport(Protocol):
     """Where deliver() hands each message."""
 
-    def send(self, message: OutboxMessage) -> str | None:
+    def send(self, message: Row) -> str | None:
         """Send one message; return a note on refused recipients, or None."""
 
 
 class ConsoleTransport:
     """Write mails to the log (development, BLUEHATS_MAIL_DELIVERY=console)."""
 
-    def send(self, message: OutboxMessage) -> str | None:
+    def send(self, message: Row) -> str | None:
         """Log the message."""
         log.info(
             "Courriel (console)\nMessage-ID: %s\nTo: %s\nReply-To: %s\nSubject: %s\n\n%s",
@@ -151,7 +151,7 @@ class SMTPTransport:
     def __init__(self) -> None:
         self.connection: TimeoutConnection | None = None
 
-    def send(self, message: OutboxMessage) -> str | None:
+    def send(self, message: Row) -> str | None:
         """Send one message; classify the server's refusals as temporary or permanent."""
         try:
             if self.connection is None:
@@ -181,7 +181,7 @@ class SMTPTransport:
             return TemporaryFailure(text, connection_lost=True)
         return PermanentFailure(text) if code >= 500 else TemporaryFailure(text)
 
-    def _send(self, message: OutboxMessage) -> dict:
+    def _send(self, message: Row) -> dict:
         assert self.connection is not None and self.connection.host is not None
         mime = as_mime(message)
         envelope_to = [address.addr_spec for address in mime["To"].addresses]
@@ -206,7 +206,7 @@ def parse_address(text: str) -> Address:
     return email.policy.default.header_factory("To", text).addresses[0]
 
 
-def as_mime(message: OutboxMessage) -> EmailMessage:
+def as_mime(message: Row) -> EmailMessage:
     """Build the MIME message: text and HTML parts, the stored Message-ID, headers quoted by the standard library."""
     mime = EmailMessage(policy=email.policy.SMTP)
     mime["Subject"] = message.subject
@@ -267,25 +267,26 @@ def backoff(attempts: int) -> timedelta:
     return min(timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
 
 
-def record(message_id: int, outcome: str, error: str | None = None) -> None:
-    """Write one attempt's outcome in its own short transaction."""
+def record(message: Row, outcome: str, error: str | None = None) -> None:
+    """Write one attempt's outcome (sent, failed, retry, released) in its own short transaction."""
     now = clock.now()
+    values: dict = {"claimed_until": None}
+    if outcome != "released":
+        attempts = message.attempts + 1
+        values |= {"attempts": attempts, "last_error": error}
+        if outcome == "sent":
+            values |= {"status": MessageStatus.SENT, "sent_at": now}
+        elif outcome == "failed" or attempts >= MAX_ATTEMPTS:
+            values["status"] = MessageStatus.FAILED
+        else:
+            values["next_attempt_at"] = now + backoff(attempts)
     begin_write()
-    message = db.session.get(OutboxMessage, message_id)
-    assert message is not None
-    message.claimed_until = None
-    if outcome == "released":
-        db.session.commit()
-        return
-    message.attempts += 1
-    message.last_error = error
-    if outcome == "sent":
-        message.status = MessageStatus.SENT
-        message.sent_at = now
-    elif outcome == "failed" or message.attempts >= MAX_ATTEMPTS:
-        message.status = MessageStatus.FAILED
-    else:
-        message.next_attempt_at = now + backoff(message.attempts)
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message.id)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
     db.session.commit()
 
 
@@ -293,29 +294,33 @@ def deliver(ids: list[int] | None = None, force: bool = False, limit: int = BATC
     """Send due pending messages over one connection; retry the temporary failures later."""
     report = DeliveryReport()
     claimed = claim(clock.now(), limit, ids=ids, force=force)
+    if not claimed:
+        return report
+    # The claimed rows, read at once as plain rows; no transaction stays open while the server talks.
+    messages = db.session.execute(
+        select(OutboxMessage.__table__).where(OutboxMessage.id.in_(claimed)).order_by(OutboxMessage.id)
+    ).all()
+    db.session.commit()
     transport = make_transport()
     try:
-        for position, message_id in enumerate(claimed):
-            message = db.session.get(OutboxMessage, message_id)
-            assert message is not None
-            db.session.commit()  # no transaction stays open while the server talks
+        for position, message in enumerate(messages):
             try:
                 note = transport.send(message)
             except PermanentFailure as error:
-                record(message_id, "failed", str(error))
+                record(message, "failed", str(error))
                 report.failed += 1
                 report.errors.append(f"{message.message_id}: {error}")
             except TemporaryFailure as error:
-                record(message_id, "retry", str(error))
+                record(message, "retry", str(error))
                 report.retried += 1
                 report.errors.append(f"{message.message_id}: {error}")
                 if error.connection_lost:
                     # The server is unreachable: the rest of the batch waits for the next run.
-                    for later in claimed[position + 1 :]:
+                    for later in messages[position + 1 :]:
                         record(later, "released")
                     break
             else:
-                record(message_id, "sent", note)
+                record(message, "sent", note)
                 report.sent += 1
     finally:
         if isinstance(transport, SMTPTransport):

@@ -43,8 +43,9 @@ def cfp_accepts(event: Event, now: datetime, preview: bool) -> bool:
 
 def find_duplicate(email: str, title: str, now: datetime) -> Proposal | None:
     """Return the proposal this one repeats, if the same person sent the same title minutes ago."""
-    return db.session.scalars(
-        select(Proposal)
+    # Only the id is selected (cheap, and usually there is none); the proposal is loaded if found.
+    duplicate_id = db.session.scalar(
+        select(Proposal.id)
         .where(
             func.lower(Proposal.email) == email.lower(),
             func.lower(Proposal.title) == title.lower(),
@@ -53,7 +54,8 @@ def find_duplicate(email: str, title: str, now: datetime) -> Proposal | None:
         )
         .order_by(Proposal.id)
         .limit(1)
-    ).first()
+    )
+    return db.session.get(Proposal, duplicate_id) if duplicate_id is not None else None
 
 
 def submit_proposal(data: dict[str, Any], honeypot: str = "") -> Outcome:
@@ -73,7 +75,6 @@ def submit_proposal(data: dict[str, Any], honeypot: str = "") -> Outcome:
         updated_at=now,
     )
     db.session.add(proposal)
-    history.record(proposal, proposal.email, "submitted", "indésirable (champ piège rempli)" if honeypot else "")
     db.session.flush()  # the id names the reference and signs the private link
     messages = [] if honeypot else queue_mails(proposal, notifications.speaker_confirmation(proposal), "new")
     db.session.commit()

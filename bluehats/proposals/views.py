@@ -44,14 +44,20 @@ def accepting() -> bool:
     return cfp_accepts(current_event(), clock.now(), current_app.config["BLUEHATS_CFP_PREVIEW"])
 
 
-@bp.route("/proposer", methods=["GET", "POST"])
-@limiter.limit(SUBMIT_LIMIT, methods=["POST"])
+@bp.get("/proposer")
 def new():
-    """Show the form; store a valid proposal and redirect to its confirmation."""
+    """Show the form, or say that the call is closed."""
     if not accepting():
-        return render_template("proposals/closed.html"), 200 if request.method == "GET" else 403
-    if request.method == "GET":
-        return empty_form()
+        return render_template("proposals/closed.html")
+    return empty_form()
+
+
+@bp.post("/proposer")
+@limiter.limit(SUBMIT_LIMIT)
+def submit():
+    """Store a valid proposal and redirect to its confirmation; show the form's errors otherwise."""
+    if not accepting():
+        return render_template("proposals/closed.html"), 403
     form = ProposalForm()
     if form.validate_on_submit():
         outcome = submit_proposal(form.proposal_data(), honeypot=form.website.data or "")
