@@ -1,5 +1,6 @@
-"""iCalendar files: the day itself, and later the programme's talks."""
+"""iCalendar files: the day itself, and the programme's talks."""
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from icalendar import Calendar
@@ -22,34 +23,69 @@ def new_calendar(name: str) -> Calendar:
     return calendar
 
 
-def event_calendar(event: Event, page_url: str, stamp: datetime) -> bytes:
-    """Return the day as an iCalendar file, in Europe/Paris time."""
-    calendar = new_calendar(event.title)
-    entry = CalendarEvent()
-    entry.add("uid", f"journee-bluehats-{event.start:%Y%m%d}@bluehats")
-    entry.add("dtstamp", stamp)
-    entry.add("dtstart", event.start.astimezone(PARIS))
-    entry.add("dtend", event.end.astimezone(PARIS))
-    entry.add("summary", event.title)
-    entry.add("location", f"{event.venue}, {event.room}, {event.address}")
-    entry.add("description", f"{event.lead}\n\n{page_url}")
-    entry.add("url", page_url)
-    entry.add("organizer", f"mailto:{event.contact}", parameters={"cn": "DINUM"})
-    calendar.add_component(entry)
+def entry(
+    event: Event,
+    uid: str,
+    start: datetime,
+    end: datetime,
+    summary: str,
+    description: str,
+    page_url: str,
+    stamp: datetime,
+) -> CalendarEvent:
+    """Return one calendar event at the day's venue, in Europe/Paris time."""
+    item = CalendarEvent()
+    item.add("uid", uid)
+    item.add("dtstamp", stamp)
+    item.add("dtstart", start.astimezone(PARIS))
+    item.add("dtend", end.astimezone(PARIS))
+    item.add("summary", summary)
+    item.add("location", f"{event.venue}, {event.room}, {event.address}")
+    item.add("description", f"{description}\n\n{page_url}")
+    item.add("url", page_url)
+    return item
+
+
+def to_ical(calendar: Calendar) -> bytes:
+    """Serialise a calendar with the time zones its events use."""
     calendar.add_missing_timezones()
     return calendar.to_ical()
 
 
-def talk_event(event: Event, talk: Proposal, page_url: str, stamp: datetime) -> CalendarEvent:
-    """Return one talk of the programme as a calendar event."""
-    assert talk.starts_at is not None and talk.ends_at is not None
-    entry = CalendarEvent()
-    entry.add("uid", f"{talk.reference.lower()}@bluehats")
-    entry.add("dtstamp", stamp)
-    entry.add("dtstart", talk.starts_at.astimezone(PARIS))
-    entry.add("dtend", talk.ends_at.astimezone(PARIS))
-    entry.add("summary", talk.title)
-    entry.add("location", f"{event.venue}, {event.room}, {event.address}")
-    entry.add("description", f"{talk.speaker} ({talk.administration})\n\n{talk.abstract}\n\n{page_url}")
-    entry.add("url", page_url)
-    return entry
+def event_calendar(event: Event, page_url: str, stamp: datetime) -> bytes:
+    """Return the day as an iCalendar file."""
+    calendar = new_calendar(event.title)
+    day = entry(
+        event,
+        f"journee-bluehats-{event.start:%Y%m%d}@bluehats",
+        event.start,
+        event.end,
+        event.title,
+        event.lead,
+        page_url,
+        stamp,
+    )
+    day.add("organizer", f"mailto:{event.contact}", parameters={"cn": "DINUM"})
+    calendar.add_component(day)
+    return to_ical(calendar)
+
+
+def programme_calendar(event: Event, talks: Iterable[Proposal], page_url: str, stamp: datetime) -> bytes:
+    """Return the programme as an iCalendar file, one event per scheduled talk."""
+    calendar = new_calendar(f"Programme – {event.title}")
+    for talk in talks:
+        if talk.starts_at and talk.ends_at:
+            description = f"{talk.speaker} ({talk.administration})\n\n{talk.abstract}"
+            calendar.add_component(
+                entry(
+                    event,
+                    f"{talk.reference.lower()}@bluehats",
+                    talk.starts_at,
+                    talk.ends_at,
+                    talk.title,
+                    description,
+                    page_url,
+                    stamp,
+                )
+            )
+    return to_ical(calendar)

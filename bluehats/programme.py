@@ -6,8 +6,6 @@ import frontmatter
 from flask import current_app
 from sqlalchemy import select
 
-from . import clock
-from .calendars import new_calendar, talk_event
 from .clock import PARIS
 from .database import begin_write
 from .dates import format_date
@@ -88,17 +86,6 @@ def set_publication(moment: datetime | None) -> None:
     setting.value = moment.isoformat() if moment else None
     db.session.add(setting)
     db.session.commit()
-
-
-def programme_calendar(talks: list[Proposal], page_url: str) -> bytes:
-    """Return the programme as an iCalendar file, one event per talk."""
-    event = current_app.extensions["bluehats.event"]
-    calendar = new_calendar(f"Programme – {event.title}")
-    stamp = clock.now()
-    for talk in talks:
-        calendar.add_component(talk_event(event, talk, page_url, stamp))
-    calendar.add_missing_timezones()
-    return calendar.to_ical()
 
 
 def programme_markdown(talks: list[Proposal], page_url: str) -> str:

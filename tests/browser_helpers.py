@@ -65,3 +65,14 @@ def log_in(page, base_url: str) -> None:
     page.fill("#password", ORGANISER[1])
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_url(f"{base_url}/organisation/")
+
+
+def propose(page, base: str, kind: int = 0, duration: int = 2) -> None:
+    """Fill the open proposal form with the mouse (radios by their labels, as DSFR draws them) and send it."""
+    for name in ["first_name", "last_name", "email", "administration", "job_title", "title", "abstract"]:
+        page.fill(f"#{name}", VALID[name])
+    page.click(f"label[for=kind-{kind}]")
+    page.click(f"label[for=duration-{duration}]")
+    page.click("label[for=consent]")
+    page.get_by_role("button", name="Envoyer ma proposition").click()
+    page.wait_for_url(f"{base}/proposer/merci")

@@ -5,10 +5,10 @@ from sqlalchemy import text
 
 from .. import clock
 from ..caching import cached_page, cached_path
-from ..calendars import event_calendar
+from ..calendars import event_calendar, programme_calendar
 from ..content import load_page
 from ..extensions import db
-from ..programme import is_published, programme_calendar, scheduled_talks
+from ..programme import is_published, scheduled_talks
 from ..templating import cfp_key, current_event
 
 bp = Blueprint("public", __name__)
@@ -60,7 +60,8 @@ def programme():
 @bp.get("/programme.ics")
 def programme_ics():
     """Serve the published programme as a calendar, one event per talk (empty before publication)."""
-    body = programme_calendar(public_talks() or [], url_for("public.programme", _external=True))
+    page_url = url_for("public.programme", _external=True)
+    body = programme_calendar(current_event(), public_talks() or [], page_url, clock.now())
     return Response(
         body,
         mimetype="text/calendar",

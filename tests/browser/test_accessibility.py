@@ -12,7 +12,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from bluehats.clock import PARIS
 
-from browser_helpers import log_in
+from browser_helpers import log_in, propose
 from helpers import VALID
 
 pytestmark = pytest.mark.browser
@@ -55,13 +55,7 @@ def walk(base: str, page, smtp, clock) -> list[tuple[str, str]]:
     visit("formulaire", "/proposer")
     page.get_by_role("button", name="Envoyer ma proposition").click()
     visit("formulaire-erreurs")
-    for name in ["first_name", "last_name", "email", "administration", "job_title", "title", "abstract"]:
-        page.fill(f"#{name}", VALID[name])
-    page.click("label[for=kind-0]")
-    page.click("label[for=duration-2]")
-    page.click("label[for=consent]")
-    page.get_by_role("button", name="Envoyer ma proposition").click()
-    page.wait_for_url(f"{base}/proposer/merci")
+    propose(page, base, kind=0, duration=2)
     visit("confirmation")
     link = smtp.to(VALID["email"])[0].get_body(("plain",)).get_content()
     private = link[link.index("http://") :].split()[0]

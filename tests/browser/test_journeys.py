@@ -7,7 +7,7 @@ import pytest
 
 from bluehats.clock import PARIS
 
-from browser_helpers import fill_form_with_keyboard, log_in, screenshot, tab_to
+from browser_helpers import fill_form_with_keyboard, log_in, propose, screenshot, tab_to
 from helpers import ORGANISERS, VALID
 
 pytestmark = pytest.mark.browser
@@ -72,13 +72,7 @@ def test_the_form_works_without_javascript(live_server, playwright_browser, smtp
     base = live_server.base_url
     page.goto(f"{base}/proposer")
     assert not page.locator("#abstract-count").is_visible()
-    for name in ["first_name", "last_name", "email", "administration", "title", "abstract"]:
-        page.fill(f"#{name}", VALID[name])
-    page.click("label[for=kind-0]")
-    page.click("label[for=duration-2]")
-    page.click("label[for=consent]")
-    page.get_by_role("button", name="Envoyer ma proposition").click()
-    page.wait_for_url(f"{base}/proposer/merci")
+    propose(page, base, kind=0, duration=2)
     assert len(smtp.to(VALID["email"])) == 1
     context.close()
 
@@ -86,13 +80,7 @@ def test_the_form_works_without_javascript(live_server, playwright_browser, smtp
 def test_the_speaker_edits_then_withdraws_through_the_private_link(live_server, page, smtp):
     base = live_server.base_url
     page.goto(f"{base}/proposer")
-    for name in ["first_name", "last_name", "email", "administration", "title", "abstract"]:
-        page.fill(f"#{name}", VALID[name])
-    page.click("label[for=kind-1]")
-    page.click("label[for=duration-0]")
-    page.click("label[for=consent]")
-    page.get_by_role("button", name="Envoyer ma proposition").click()
-    page.wait_for_url(f"{base}/proposer/merci")
+    propose(page, base, kind=1, duration=0)
     [mail] = smtp.to(VALID["email"])
     link = re.search(r"http://\S+/proposition/\S+", mail.get_body(("plain",)).get_content()).group(0)
     page.goto(link)
@@ -109,13 +97,7 @@ def test_the_speaker_edits_then_withdraws_through_the_private_link(live_server, 
 def test_an_organiser_decides_answers_and_publishes_the_programme(live_server, page, context, smtp, clock):
     base = live_server.base_url
     page.goto(f"{base}/proposer")
-    for name in ["first_name", "last_name", "email", "administration", "title", "abstract"]:
-        page.fill(f"#{name}", VALID[name])
-    page.click("label[for=kind-0]")
-    page.click("label[for=duration-2]")
-    page.click("label[for=consent]")
-    page.get_by_role("button", name="Envoyer ma proposition").click()
-    page.wait_for_url(f"{base}/proposer/merci")
+    propose(page, base, kind=0, duration=2)
 
     clock.set(datetime(2022, 10, 21, 10, 0, tzinfo=PARIS))  # answer day
     log_in(page, base)
