@@ -73,6 +73,11 @@ def derive_settings(app: Flask) -> None:
         ]
     if not config["BLUEHATS_ORGANISER_EMAILS"]:
         log.warning("BLUEHATS_ORGANISER_EMAILS is empty: no organiser will be told of new proposals")
+    if not config["BLUEHATS_SITE_URL"] and not (app.debug or app.testing):
+        log.warning(
+            "BLUEHATS_SITE_URL is not set: links in mails sent from the command line "
+            "(flask decisions send) will point to http://127.0.0.1:5000"
+        )
     if config["SESSION_COOKIE_SECURE"] is None:
         config["SESSION_COOKIE_SECURE"] = not (app.debug or app.testing)
 

@@ -10,7 +10,6 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from functools import lru_cache
-from typing import Protocol
 
 from flask import current_app
 from flask_mail import Connection
@@ -107,15 +106,11 @@ def dispatch(messages: Iterable[OutboxMessage]) -> None:
         deliver(ids=ids)
 
 
-class Transport(Protocol):
-    """Where deliver() hands each message."""
-
-    def send(self, message: Row) -> str | None:
-        """Send one message; return a note on refused recipients, or None."""
-
-
 class ConsoleTransport:
     """Write mails to the log (development, BLUEHATS_MAIL_DELIVERY=console)."""
+
+    def close(self) -> None:
+        """Nothing to close."""
 
     def send(self, message: Row) -> str | None:
         """Log the message."""
@@ -323,6 +318,5 @@ def deliver(ids: list[int] | None = None, force: bool = False, limit: int = BATC
                 record(message, "sent", note)
                 report.sent += 1
     finally:
-        if isinstance(transport, SMTPTransport):
-            transport.close()
+        transport.close()
     return report

@@ -56,6 +56,14 @@ def test_empty_organiser_list_warns(instance, caplog):
     assert "BLUEHATS_ORGANISER_EMAILS is empty" in caplog.text
 
 
+def test_missing_site_url_warns_outside_debug(instance, caplog):
+    create_app()
+    assert "BLUEHATS_SITE_URL is not set" in caplog.text
+    caplog.clear()
+    create_app({"BLUEHATS_SITE_URL": "https://bluehats.example.gouv.fr"})
+    assert "BLUEHATS_SITE_URL" not in caplog.text
+
+
 def test_secret_key_is_generated_once_into_the_instance(instance):
     first = create_app().config["SECRET_KEY"]
     second = create_app().config["SECRET_KEY"]
