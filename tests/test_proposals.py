@@ -235,6 +235,28 @@ def test_double_submit_keeps_the_first(app, client, smtp, clock):
     assert count(app, Proposal) == 3
 
 
+def test_simultaneous_double_submits_store_one_proposal(app, smtp):
+    import threading
+
+    clients = [app.test_client() for _ in range(4)]
+    tokens = [csrf_token(client, "/proposer") for client in clients]
+    barrier = threading.Barrier(len(clients))
+    statuses = []
+
+    def send(client, token):
+        barrier.wait()
+        statuses.append(client.post("/proposer", data={**VALID, "csrf_token": token}).status_code)
+
+    threads = [threading.Thread(target=send, args=pair) for pair in zip(clients, tokens, strict=True)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [303] * len(clients)
+    assert count(app, Proposal) == 1
+    assert len(smtp.to(VALID["email"])) == 1
+
+
 def test_honeypot_stores_spam_without_mail(app, client, smtp):
     answer = submit(client, website="https://spam.example")
     assert answer.status_code == 303

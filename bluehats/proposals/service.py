@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from .. import clock, history, notifications, outbox
 from ..database import begin_write
@@ -62,6 +62,12 @@ def submit_proposal(data: dict[str, Any], honeypot: str = "") -> Outcome:
     """Store a proposal and its two mails; a repeat returns the first, a filled honeypot stores spam."""
     now = clock.now()
     begin_write()
+    if db.session.get_bind().dialect.name == "postgresql":
+        # Two identical sends at the same instant: the second waits here for the first to commit, then
+        # finds it. (SQLite needs nothing: BEGIN IMMEDIATE already lets one writer in at a time.)
+        db.session.execute(
+            text("SELECT pg_advisory_xact_lock(hashtext(:email))"), {"email": str(data["email"]).lower()}
+        )
     duplicate = find_duplicate(str(data["email"]), str(data["title"]), now)
     if duplicate is not None:
         db.session.commit()
