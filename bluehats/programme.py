@@ -68,9 +68,11 @@ def auto_schedule(event: Event, gap_minutes: int = 0) -> None:
 
 
 def published_at() -> datetime | None:
-    """Return when the programme is (or will be) public, or None."""
+    """Return when the programme is (or will be) public: the answer date unless organisers chose; None if withdrawn."""
     setting = db.session.get(Setting, PUBLISH_KEY)
-    return datetime.fromisoformat(setting.value) if setting and setting.value else None
+    if setting is None:
+        return current_app.extensions["bluehats.event"].answer_date
+    return datetime.fromisoformat(setting.value) if setting.value else None
 
 
 def is_published(now: datetime) -> bool:
@@ -80,7 +82,7 @@ def is_published(now: datetime) -> bool:
 
 
 def set_publication(moment: datetime | None) -> None:
-    """Publish the programme at a moment (now, or the answer date), or withdraw it (None)."""
+    """Publish the programme at a moment (now, or the answer date), or hold it back (None) until published again."""
     begin_write()
     setting = db.session.get(Setting, PUBLISH_KEY) or Setting(key=PUBLISH_KEY)
     setting.value = moment.isoformat() if moment else None

@@ -404,11 +404,24 @@ def test_programme_order_times_publication_and_exports(app, client, admin, clock
     assert times == ["09:00", "09:15", "09:30"]
 
 
-def test_publish_now_and_withdraw(app, client, admin):
+def test_publish_now_and_withdraw(app, client, admin, clock):
     post(admin, "/organisation/programme/publication", page="/organisation/programme", publication="maintenant")
     assert "pas encore publié" not in text_of(client.get("/programme").get_data(as_text=True))
     post(admin, "/organisation/programme/publication", page="/organisation/programme", publication="retirer")
     assert "pas encore publié" in text_of(client.get("/programme").get_data(as_text=True))
+    clock.set(ANSWER_DATE + timedelta(days=1))  # held back: not even on the answer date
+    assert "pas encore publié" in text_of(client.get("/programme").get_data(as_text=True))
+
+
+def test_the_programme_is_published_on_the_answer_date_by_default(app, client, admin, clock):
+    seed(app, 1)
+    decide(admin, 1, "accepted")
+    post(admin, "/organisation/programme", action="auto")
+    assert "pas encore publié" in text_of(client.get("/programme").get_data(as_text=True))
+    page = text_of(admin.get("/organisation/programme").get_data(as_text=True))
+    assert "sera publié automatiquement le 21 octobre 2022 à 9 h" in page
+    clock.set(ANSWER_DATE)
+    assert "9 h Intervention numéro 0" in text_of(client.get("/programme").get_data(as_text=True))
 
 
 def test_back_office_exports_are_filtered_and_safe(app, client, admin):

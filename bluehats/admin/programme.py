@@ -74,7 +74,7 @@ def publish_programme():
         flash(f"Le programme sera publié le {format_datetime(moment)}.", "success")
     else:
         set_publication(None)
-        flash("Le programme n’est plus publié.", "info")
+        flash("Le programme n’est pas publié : il ne le sera que sur votre demande.", "info")
     return redirect(url_for("admin.programme"), code=303)
 
 
