@@ -53,9 +53,9 @@ def fill_form_with_keyboard(page) -> None:
 
 def screenshot(page, name: str) -> None:
     """Keep a picture of the page for the CI's artefacts."""
-    folder = ARTIFACTS / "screenshots"
-    folder.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=folder / f"{name}.png", full_page=True)
+    path = ARTIFACTS / "screenshots" / f"{name}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=path, full_page=True)
 
 
 def log_in(page, base_url: str) -> None:

@@ -22,7 +22,7 @@ from .forms import TemplateForm
 def sample_proposal() -> Proposal:
     """Return a made-up proposal to preview a template with."""
     return Proposal(
-        id=42,
+        id=0,  # no proposal has it: the preview's private link leads nowhere
         first_name="Camille",
         last_name="Dupont",
         email="camille.dupont@exemple.gouv.fr",

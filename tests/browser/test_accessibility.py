@@ -12,13 +12,14 @@ from axe_playwright_python.sync_playwright import Axe
 
 from bluehats.clock import PARIS
 
-from browser_helpers import log_in, propose
+from browser_helpers import log_in, propose, screenshot
 from helpers import VALID
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
 VNU_JAR = Path(os.environ.get("BLUEHATS_VNU_JAR", ROOT / ".tools/node_modules/vnu-jar/build/dist/vnu.jar"))
+VIEWPORTS = {"bureau": {"width": 1280, "height": 900}, "telephone": {"width": 360, "height": 740}}
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "RGAAv4"]
 
 
@@ -94,12 +95,18 @@ def test_axe_finds_no_violation_on_any_page(live_server, page, smtp, clock):
     failures = []
     base = live_server.base_url
     for name, html in walk(base, page, smtp, clock):
-        # Each state is shown again from the HTML the server sent, so that axe sees that exact page.
-        page.set_content(html.replace("<head>", f'<head><base href="{base}/">', 1), wait_until="load")
-        results = axe.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
-        for violation in results.response["violations"]:
-            nodes = "; ".join(node["target"][0] for node in violation["nodes"][:3])
-            failures.append(f"{name}: {violation['id']} ({violation['impact']}) {violation['help']} — {nodes}")
+        for device, viewport in VIEWPORTS.items():
+            # Each state is shown again from the HTML the server sent, so that axe sees that exact page.
+            page.set_viewport_size(viewport)
+            page.set_content(html.replace("<head>", f'<head><base href="{base}/">', 1), wait_until="load")
+            results = axe.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+            for violation in results.response["violations"]:
+                nodes = "; ".join(node["target"][0] for node in violation["nodes"][:3])
+                failures.append(
+                    f"{name} ({device}): {violation['id']} ({violation['impact']}) {violation['help']} — {nodes}"
+                )
+            screenshot(page, f"pages/{name}-{device}")
+        page.set_viewport_size(VIEWPORTS["bureau"])
     assert failures == [], "\n".join(failures)
 
 
