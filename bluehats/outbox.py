@@ -102,8 +102,13 @@ def dispatch(messages: Iterable[OutboxMessage]) -> None:
     if current_app.config["BLUEHATS_MAIL_DELIVERY"] == "worker":
         return
     ids = [message.id for message in messages]
-    if ids:
+    if not ids:
+        return
+    try:
         deliver(ids=ids)
+    except Exception:
+        db.session.rollback()
+        log.exception("Delivery right after the commit failed; flask outbox deliver will send these mails")
 
 
 class ConsoleTransport:

@@ -111,8 +111,22 @@ def test_submission_succeeds_with_the_server_down_and_mails_leave_once_it_is_bac
 
 
 def test_worker_mode_leaves_delivery_to_the_worker(worker_app, mail_port):
-    assert submit(worker_app.test_client()).status_code == 303
+    client = worker_app.test_client()
+    assert submit(client).status_code == 303
     assert [(message.status, message.attempts) for message in rows(worker_app)] == [("pending", 0)] * 2
+    assert client.get("/healthz").get_json()["outbox"] == {"pending": 2, "failed": 0}
+
+
+def test_an_unexpected_fault_while_mailing_never_reaches_the_speaker(make_app, mail_port, monkeypatch):
+    app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=mail_port, BLUEHATS_MAIL_DELIVERY="immediate")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("unexpected")
+
+    monkeypatch.setattr(outbox, "make_transport", broken)
+    answer = submit(app.test_client())
+    assert answer.status_code == 303
+    assert [message.status for message in rows(app)] == ["pending", "pending"]
 
 
 def test_console_mode_writes_the_mail_to_the_log(make_app, caplog):

@@ -190,7 +190,7 @@ def test_open_graph_tags(client):
 def test_healthz_reports_the_database(client):
     answer = client.get("/healthz")
     assert answer.status_code == 200
-    assert answer.get_json() == {"status": "ok", "database": "ok"}
+    assert answer.get_json() == {"status": "ok", "database": "ok", "outbox": {"pending": 0, "failed": 0}}
 
 
 def test_healthz_reports_a_broken_database(make_app, tmp_path):

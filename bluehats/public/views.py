@@ -1,13 +1,14 @@
 """Routes of the public pages."""
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, url_for
-from sqlalchemy import text
+from sqlalchemy import func, select
 
 from .. import clock
 from ..caching import cached_page, cached_path
 from ..calendars import event_calendar, programme_calendar
 from ..content import load_page
 from ..extensions import db
+from ..models import MessageStatus, OutboxMessage
 from ..programme import is_published, scheduled_talks
 from ..templating import cfp_key, current_event
 
@@ -71,10 +72,17 @@ def programme_ics():
 
 @bp.get("/healthz")
 def healthz():
-    """Report the application's and the database's status, as JSON."""
+    """Report the application's and the database's status, and the mails waiting, as JSON."""
     try:
-        db.session.execute(text("SELECT 1"))
+        counts = dict(
+            db.session.execute(
+                select(OutboxMessage.status, func.count())
+                .where(OutboxMessage.status.in_([MessageStatus.PENDING, MessageStatus.FAILED]))
+                .group_by(OutboxMessage.status)
+            ).all()
+        )
     except Exception as error:  # noqa: BLE001 - any failure means the database is unusable
         db.session.rollback()
         return jsonify(status="error", database=f"error: {type(error).__name__}"), 503
-    return jsonify(status="ok", database="ok")
+    outbox = {"pending": counts.get(MessageStatus.PENDING, 0), "failed": counts.get(MessageStatus.FAILED, 0)}
+    return jsonify(status="ok", database="ok", outbox=outbox)
