@@ -189,6 +189,7 @@ def alternate(name: str, floor_run, site_run, rounds: int) -> dict:
         "p50_ms": round(statistics.median(run["p50_ms"] for run in sites), 2),
         "p99_ms": round(statistics.median(run["p99_ms"] for run in sites), 2),
         "floor_p50_ms": round(statistics.median(run["p50_ms"] for run in floors), 2),
+        "floor_p99_ms": round(statistics.median(run["p99_ms"] for run in floors), 2),
         "errors": sum(run["errors"] for run in sites),
     }
 
@@ -413,14 +414,15 @@ def write(report: dict) -> None:
         ("GET / conditionnel (304)", "conditional_home"),
     ]
     lines = [
-        "| scénario | site (req/s) | plancher (req/s) | rapport | p50 | p99 | erreurs |",
+        "| scénario | site (req/s) | plancher (req/s) | rapport | p50 site (plancher) | p99 site (plancher) "
+        "| erreurs |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for label, key in rows:
         r = results[key]
         lines.append(
             f"| {label} | {r['rps']:.0f} | {r['floor_rps']:.0f} | {r['ratio']:.2f} | {r['p50_ms']:.1f} ms "
-            f"| {r['p99_ms']:.1f} ms | {r['errors']} |"
+            f"({r['floor_p50_ms']:.1f} ms) | {r['p99_ms']:.1f} ms ({r['floor_p99_ms']:.1f} ms) | {r['errors']} |"
         )
     lines += [
         "",
