@@ -1,23 +1,18 @@
 """The outbox: mails are rows written with what caused them, delivered after the commit."""
 
-import email.policy
 import logging
-import smtplib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from email.headerregistry import Address
-from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
-from functools import lru_cache
+from email.utils import make_msgid
 
 from flask import current_app
-from flask_mail import Connection
 from sqlalchemy import Row, or_, select, update
 
 from . import clock
 from .database import begin_write
 from .extensions import db
+from .mailer import PermanentFailure, TemporaryFailure, make_transport, parse_address
 from .models import MessageStatus, OutboxMessage, Proposal
 
 log = logging.getLogger(__name__)
@@ -55,18 +50,6 @@ class DeliveryReport:
         self.retried += other.retried
         self.failed += other.failed
         self.errors += other.errors
-
-
-class TemporaryFailure(Exception):
-    """The server refused for now (4xx) or could not be reached: try again later."""
-
-    def __init__(self, text: str, connection_lost: bool = False) -> None:
-        super().__init__(text)
-        self.connection_lost = connection_lost
-
-
-class PermanentFailure(Exception):
-    """The server refused for good (5xx): keep the error, never retry."""
 
 
 def queue(
@@ -109,129 +92,6 @@ def dispatch(messages: Iterable[OutboxMessage]) -> None:
     except Exception:
         db.session.rollback()
         log.exception("Delivery right after the commit failed; flask outbox deliver will send these mails")
-
-
-class ConsoleTransport:
-    """Write mails to the log (development, BLUEHATS_MAIL_DELIVERY=console)."""
-
-    def close(self) -> None:
-        """Nothing to close."""
-
-    def send(self, message: Row) -> str | None:
-        """Log the message."""
-        log.info(
-            "Courriel (console)\nMessage-ID: %s\nTo: %s\nReply-To: %s\nSubject: %s\n\n%s",
-            message.message_id,
-            ", ".join(message.recipients),
-            message.reply_to or "",
-            message.subject,
-            message.body_text,
-        )
-        return None
-
-
-class TimeoutConnection(Connection):
-    """Flask-Mail's connection, with the socket timeout it lacks."""
-
-    def configure_host(self) -> smtplib.SMTP | smtplib.SMTP_SSL:
-        """Open the SMTP connection with BLUEHATS_SMTP_TIMEOUT seconds for every network step."""
-        timeout = current_app.config["BLUEHATS_SMTP_TIMEOUT"]
-        smtp_class = smtplib.SMTP_SSL if self.mail.use_ssl else smtplib.SMTP
-        host = smtp_class(self.mail.server, self.mail.port, timeout=timeout)
-        if self.mail.use_tls:
-            host.starttls()
-        if self.mail.username and self.mail.password:
-            host.login(self.mail.username, self.mail.password)
-        return host
-
-
-class SMTPTransport:
-    """Send over one SMTP connection, opened on first use and reused for the batch."""
-
-    def __init__(self) -> None:
-        self.connection: TimeoutConnection | None = None
-
-    def send(self, message: Row) -> str | None:
-        """Send one message; classify the server's refusals as temporary or permanent."""
-        try:
-            if self.connection is None:
-                # configure_host() directly: Flask-Mail's MAIL_SUPPRESS_SEND must not hide a real send.
-                connection = TimeoutConnection(current_app.extensions["mail"])
-                connection.host = connection.configure_host()
-                self.connection = connection
-            refused = self._send(message)
-        except smtplib.SMTPRecipientsRefused as error:
-            codes = [code for code, _ in error.recipients.values()]
-            raise self._refusal(min(codes), describe(error.recipients)) from error
-        except smtplib.SMTPResponseException as error:
-            reason = error.smtp_error
-            text = reason.decode(errors="replace") if isinstance(reason, bytes) else str(reason)
-            raise self._refusal(error.smtp_code, f"{error.smtp_code} {text}") from error
-        except ValueError as error:  # the standard library refuses a header with a line break
-            raise PermanentFailure(f"en-tête invalide : {error}") from error
-        except (smtplib.SMTPException, OSError) as error:
-            self.close(broken=True)
-            raise TemporaryFailure(f"{type(error).__name__}: {error}", connection_lost=True) from error
-        return describe(refused) if refused else None
-
-    def _refusal(self, code: int, text: str) -> Exception:
-        # smtplib resets the session after a refusal, except after 421, when the server hangs up.
-        if code == 421:
-            self.close(broken=True)
-            return TemporaryFailure(text, connection_lost=True)
-        return PermanentFailure(text) if code >= 500 else TemporaryFailure(text)
-
-    def _send(self, message: Row) -> dict:
-        assert self.connection is not None and self.connection.host is not None
-        mime = as_mime(message)
-        envelope_to = [address.addr_spec for address in mime["To"].addresses]
-        return self.connection.host.sendmail(mime["From"].addresses[0].addr_spec, envelope_to, mime.as_bytes())
-
-    def close(self, broken: bool = False) -> None:
-        """Close the connection (politely unless it is already broken)."""
-        if self.connection is None:
-            return
-        host, self.connection = self.connection.host, None
-        if host is None:
-            return
-        try:
-            host.close() if broken else host.quit()
-        except (smtplib.SMTPException, OSError):
-            host.close()
-
-
-@lru_cache(maxsize=4096)
-def parse_address(text: str) -> Address:
-    """Parse « Name <address> » with the standard library's strict (and slow: cached) header parser."""
-    return email.policy.default.header_factory("To", text).addresses[0]
-
-
-def as_mime(message: Row) -> EmailMessage:
-    """Build the MIME message: text and HTML parts, the stored Message-ID, headers quoted by the standard library."""
-    mime = EmailMessage(policy=email.policy.SMTP)
-    mime["Subject"] = message.subject
-    mime["From"] = parse_address(message.sender)
-    mime["To"] = [parse_address(recipient) for recipient in message.recipients]
-    if message.reply_to:
-        mime["Reply-To"] = parse_address(message.reply_to)
-    mime["Date"] = format_datetime(message.created_at)
-    mime["Message-ID"] = message.message_id  # the same on every attempt
-    mime["Auto-Submitted"] = "auto-generated"
-    mime.set_content(message.body_text)
-    mime.add_alternative(message.body_html, subtype="html")
-    return mime
-
-
-def describe(refused: dict[str, tuple[int, bytes]]) -> str:
-    """Describe refused recipients as the server answered."""
-    return "; ".join(f"{who}: {code} {reason.decode(errors='replace')}" for who, (code, reason) in refused.items())
-
-
-def make_transport() -> ConsoleTransport | SMTPTransport:
-    """Return the transport the configuration asks for."""
-    if current_app.config["BLUEHATS_MAIL_DELIVERY"] == "console":
-        return ConsoleTransport()
-    return SMTPTransport()
 
 
 def claim(now: datetime, limit: int, ids: list[int] | None = None, force: bool = False) -> list[int]:

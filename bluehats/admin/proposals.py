@@ -53,11 +53,11 @@ def proposal_detail(proposal_id: int):
 def proposal_decide(proposal_id: int):
     """Accept, decline, or put back to be decided."""
     proposal_or_404(proposal_id)
+    choices = {"aucune": None, **{decision.value: decision for decision in Decision}}
     choice = request.form.get("decision", "")
-    decision = None if choice == "aucune" else Decision(choice) if choice in {d.value for d in Decision} else False
-    if decision is False:
+    if choice not in choices:
         abort(400)
-    if decide(proposal_id, decision, actor()):
+    if decide(proposal_id, choices[choice], actor()):
         flash("Décision enregistrée. Elle partira avec les autres réponses.", "success")
     else:
         flash("La réponse est déjà partie : la décision ne peut plus changer.", "error")
