@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask_migrate import upgrade
+from hypothesis import settings
 from sqlalchemy import create_engine, text
 
 import bluehats.clock
@@ -18,6 +19,11 @@ from bluehats.extensions import db, limiter
 
 from helpers import ORGANISERS
 from mailserver import Mailbox, start_smtp
+
+# CI explores the same examples on every run, so that a red run can be replayed; a developer's run explores anew.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 DATABASE_URL = os.environ.get("BLUEHATS_TEST_DATABASE_URL")
 REDIS_URL = os.environ.get("BLUEHATS_TEST_REDIS_URL")
