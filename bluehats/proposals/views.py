@@ -33,8 +33,9 @@ def abstract_limits() -> dict[str, int]:
     return {"abstract_min": ABSTRACT_MIN, "abstract_max": ABSTRACT_MAX}
 
 
-# Per client address; generous enough for a whole service behind one NAT gateway.
-SUBMIT_LIMIT = "20 per hour;5 per minute"
+# Per client address. Agents of a whole ministry may reach the site through one proxy, the same
+# afternoon: the limits stop a flood, not a busy department.
+SUBMIT_LIMIT = "100 per hour;10 per minute"
 EDIT_LIMIT = "30 per hour"
 CSRF_SLOT = "bluehats-csrf-token-placeholder"
 
