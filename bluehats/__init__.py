@@ -98,3 +98,5 @@ def configure_logging(app: Flask) -> None:
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app.logger.setLevel(logging.DEBUG if app.debug else logging.INFO)
+    # Alembic names each of its plugins at INFO on every command: noise above the command's own output.
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
