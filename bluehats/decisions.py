@@ -4,7 +4,6 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import current_app
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
@@ -15,6 +14,7 @@ from .extensions import db
 from .links import private_url
 from .models import Decision, OutboxMessage, Proposal, Setting, Status
 from .notifications import one_line, speaker_address
+from .templating import current_event
 from .typography import french_text
 
 PLACEHOLDERS = {
@@ -97,7 +97,7 @@ def save_template(decision: Decision, template: AnswerTemplate) -> None:
 
 def placeholder_values(proposal: Proposal) -> dict[str, str]:
     """Return what each placeholder stands for, for one proposal."""
-    event = current_app.extensions["bluehats.event"]
+    event = current_event()
     return {
         "prenom": proposal.first_name,
         "nom": proposal.last_name,
@@ -132,7 +132,7 @@ def compose_answer(proposal: Proposal, decision: Decision) -> outbox.Mail:
         subject=one_line(french_text(fill(template.subject, values))),
         text=body,
         html=f'<!doctype html><html lang="fr"><body><p>{linkify(body, values["lien"])}</p></body></html>',
-        reply_to=current_app.extensions["bluehats.event"].contact,
+        reply_to=current_event().contact,
     )
 
 
@@ -164,7 +164,7 @@ def unanswered() -> list[Proposal]:
 
 def answer_time(now: datetime) -> datetime:
     """Return when the answers may leave: the answer date, or now once it has passed."""
-    return max(now, current_app.extensions["bluehats.event"].answer_date)
+    return max(now, current_event().answer_date)
 
 
 def send_decisions(organiser: str) -> list[OutboxMessage]:

@@ -9,6 +9,7 @@ from .dates import format_date
 from .links import admin_url, private_url
 from .models import Proposal
 from .outbox import Mail
+from .templating import current_event
 from .typography import french_text
 
 _BREAKS = re.compile(r"[ \t]*[\r\n\v\f\x85\u2028\u2029]+[ \t]*")
@@ -21,7 +22,6 @@ def one_line(text: str) -> str:
 
 def compose(template: str, recipients: list[str], subject: str, reply_to: str | None = None, **context) -> Mail:
     """Render a mail's text and HTML parts."""
-    context.setdefault("event", current_app.extensions["bluehats.event"])
     return Mail(
         recipients=recipients,
         subject=one_line(french_text(subject)),
@@ -38,7 +38,7 @@ def speaker_address(proposal: Proposal) -> str:
 
 def speaker_confirmation(proposal: Proposal) -> Mail:
     """The acknowledgement sent to the speaker, with the full recap and the private link."""
-    event = current_app.extensions["bluehats.event"]
+    event = current_event()
     return compose(
         "speaker_confirmation",
         [speaker_address(proposal)],
@@ -71,7 +71,7 @@ def organiser_notification(proposal: Proposal, change: str = "new") -> Mail | No
 
 def withdrawal_confirmation(proposal: Proposal) -> Mail:
     """Confirm to the speaker that the proposal is withdrawn."""
-    event = current_app.extensions["bluehats.event"]
+    event = current_event()
     return compose(
         "withdrawal_confirmation",
         [speaker_address(proposal)],

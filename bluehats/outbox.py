@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from email.utils import make_msgid
 
 from flask import current_app
-from sqlalchemy import Row, or_, select, update
+from sqlalchemy import Row, inspect, or_, select, update
 
 from . import clock
 from .database import begin_write
@@ -84,7 +84,8 @@ def dispatch(messages: Iterable[OutboxMessage]) -> None:
     """After the commit, deliver the request's mails now unless a worker is in charge."""
     if current_app.config["BLUEHATS_MAIL_DELIVERY"] == "worker":
         return
-    ids = [message.id for message in messages]
+    # The commit expired the rows: their identity gives the ids without a SELECT each.
+    ids = [inspect(message).identity[0] for message in messages]
     if not ids:
         return
     try:

@@ -3,7 +3,6 @@
 from datetime import datetime, time, timedelta
 
 import frontmatter
-from flask import current_app
 from sqlalchemy import select
 
 from .clock import PARIS
@@ -12,6 +11,7 @@ from .dates import format_date
 from .event import Event
 from .extensions import db
 from .models import Decision, Proposal, Setting, Status
+from .templating import current_event
 
 PUBLISH_KEY = "programme_published_at"
 
@@ -71,7 +71,7 @@ def published_at() -> datetime | None:
     """Return when the programme is (or will be) public: the answer date unless organisers chose; None if withdrawn."""
     setting = db.session.get(Setting, PUBLISH_KEY)
     if setting is None:
-        return current_app.extensions["bluehats.event"].answer_date
+        return current_event().answer_date
     return datetime.fromisoformat(setting.value) if setting.value else None
 
 
@@ -92,7 +92,7 @@ def set_publication(moment: datetime | None) -> None:
 
 def programme_markdown(talks: list[Proposal], page_url: str) -> str:
     """Return the programme as a Jekyll page: front matter, then one line per talk."""
-    event = current_app.extensions["bluehats.event"]
+    event = current_event()
     front = {
         "title": f"Programme – {event.title}",
         "date": event.start.astimezone(PARIS).strftime("%Y-%m-%d %H:%M:%S %z"),

@@ -18,7 +18,7 @@ from flask_wtf.csrf import generate_csrf
 from .. import clock, outbox
 from ..decisions import answer_is_public, confirm_participation
 from ..extensions import db, limiter
-from ..links import private_url, proposal_id_from_token, proposal_token
+from ..links import private_url, proposal_id_from_token
 from ..models import Proposal, Status
 from ..templating import cfp_key, current_event
 from .forms import ABSTRACT_MAX, ABSTRACT_MIN, ADMINISTRATIONS, EditProposalForm, ProposalForm
@@ -144,5 +144,4 @@ def private(token: str):
         answer_public=answer_is_public(proposal, clock.now()),
         token=token,
         administrations=ADMINISTRATIONS,
-        private_link=url_for("proposals.private", token=proposal_token(proposal.id), _external=True),
     )
