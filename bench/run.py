@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import insert  # noqa: E402
 
 from bluehats import create_app, outbox  # noqa: E402
-from bluehats.accounts import add_organiser  # noqa: E402
+from bluehats.admin.accounts import add_organiser  # noqa: E402
 from bluehats.extensions import db  # noqa: E402
 from bluehats.models import Proposal  # noqa: E402
 

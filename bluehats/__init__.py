@@ -9,11 +9,13 @@ from typing import Any
 from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import accounts, caching, cli, errors, security, templating
+from . import cli
+from .admin import accounts
 from .config import load_config
-from .database import configure_engine
-from .event import load_event
+from .core.event import load_event
 from .extensions import csrf, db, limiter, mail
+from .web import caching, errors, security, templating
+from .web.database import configure_engine
 
 ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -38,7 +40,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     accounts.init_app(app)
 
-    app.extensions["bluehats.event"] = load_event(
+    app.extensions["bluehats.core.event"] = load_event(
         cfp_deadline=app.config["BLUEHATS_CFP_DEADLINE"],
         answer_date=app.config["BLUEHATS_ANSWER_DATE"],
     )

@@ -10,12 +10,14 @@ from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select, update
 
-from . import accounts, clock, outbox
-from .database import begin_write
+from .admin import accounts
+from .core import clock
+from .core.exports import csv_rows, json_chunks
 from .decisions import answer_time, send_decisions
-from .exports import csv_rows, json_chunks
 from .extensions import db
+from .mail import outbox
 from .models import Organiser, OutboxMessage, Proposal
+from .web.database import begin_write
 
 outbox_cli = AppGroup("outbox", help="La file des courriels.")
 proposals_cli = AppGroup("proposals", help="Les propositions d’intervention.")

@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import Flask
 
-from .dates import parse_moment
+from .core.dates import parse_moment
 
 log = logging.getLogger(__name__)
 

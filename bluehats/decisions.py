@@ -7,15 +7,17 @@ from datetime import datetime
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
-from . import clock, history, outbox
-from .database import begin_write
-from .dates import format_date, format_datetime
+from . import history
+from .core import clock
+from .core.dates import format_date, format_datetime
+from .core.typography import french_text
 from .extensions import db
-from .links import private_url
+from .mail import outbox
+from .mail.messages import one_line, speaker_address
 from .models import Decision, OutboxMessage, Proposal, Setting, Status
-from .notifications import one_line, speaker_address
-from .templating import current_event
-from .typography import french_text
+from .web.database import begin_write
+from .web.links import private_url
+from .web.templating import current_event
 
 PLACEHOLDERS = {
     "prenom": "le prénom de la personne",

@@ -1,6 +1,6 @@
 """A proposal's history: who did what, when; organisers' internal notes are lines of it too."""
 
-from . import clock
+from .core import clock
 from .extensions import db
 from .models import Proposal, ProposalEvent
 

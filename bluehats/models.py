@@ -8,7 +8,7 @@ from flask_login import UserMixin
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text, TypeDecorator, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from . import clock
+from .core import clock
 from .extensions import db
 
 REFERENCE_PREFIX = "BH22-"

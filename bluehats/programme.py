@@ -5,13 +5,13 @@ from datetime import datetime, time, timedelta
 import frontmatter
 from sqlalchemy import select
 
-from .clock import PARIS
-from .database import begin_write
-from .dates import format_date
-from .event import Event
+from .core.clock import PARIS
+from .core.dates import format_date
+from .core.event import Event
 from .extensions import db
 from .models import Decision, Proposal, Setting, Status
-from .templating import current_event
+from .web.database import begin_write
+from .web.templating import current_event
 
 PUBLISH_KEY = "programme_published_at"
 

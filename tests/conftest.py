@@ -12,9 +12,9 @@ from flask_migrate import upgrade
 from hypothesis import settings
 from sqlalchemy import create_engine, text
 
-import bluehats.clock
+import bluehats.core.clock
 from bluehats import create_app
-from bluehats.clock import PARIS
+from bluehats.core.clock import PARIS
 from bluehats.extensions import db, limiter
 
 from helpers import ORGANISERS
@@ -50,7 +50,7 @@ class FrozenClock:
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> FrozenClock:
     frozen = FrozenClock(CFP_OPEN)
-    monkeypatch.setattr(bluehats.clock, "now", frozen)
+    monkeypatch.setattr(bluehats.core.clock, "now", frozen)
     return frozen
 
 

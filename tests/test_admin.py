@@ -11,13 +11,13 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy import select
 
-from bluehats import outbox
-from bluehats.accounts import add_organiser
-from bluehats.clock import PARIS
+from bluehats.admin.accounts import add_organiser
+from bluehats.core.clock import PARIS
 from bluehats.extensions import db
+from bluehats.mail import outbox
 from bluehats.models import OutboxMessage, Proposal
 from bluehats.proposals.forms import EDITABLE
-from bluehats.proposals.service import submit_proposal
+from bluehats.proposals.operations import submit_proposal
 
 from helpers import VALID, csrf_token, plain, submit, text_of
 

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from bluehats.clock import PARIS
+from bluehats.core.clock import PARIS
 from bluehats.extensions import db
 from bluehats.models import OutboxMessage, Proposal
 

@@ -4,10 +4,10 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from bluehats.clock import PARIS
-from bluehats.dates import format_date, format_datetime, format_left, format_time
-from bluehats.event import cfp_state, load_event, split_call_to_action
-from bluehats.typography import french_html, french_text
+from bluehats.core.clock import PARIS
+from bluehats.core.dates import format_date, format_datetime, format_left, format_time
+from bluehats.core.event import cfp_state, load_event, split_call_to_action
+from bluehats.core.typography import french_html, french_text
 
 NBSP, NNBSP = "\u00a0", "\u202f"
 

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bluehats import outbox
 from bluehats.extensions import db
+from bluehats.mail import outbox
 from bluehats.models import OutboxMessage
 
 from helpers import ORGANISERS, VALID, free_port, submit

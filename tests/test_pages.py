@@ -9,7 +9,7 @@ import markdown
 import pytest
 from icalendar import Calendar
 
-from bluehats.clock import PARIS
+from bluehats.core.clock import PARIS
 
 from helpers import fetch_status, page_links, text_of
 

@@ -5,10 +5,10 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from bluehats.clock import PARIS
+from bluehats.core.clock import PARIS
 from bluehats.extensions import db
-from bluehats.links import proposal_token
 from bluehats.models import Proposal
+from bluehats.web.links import proposal_token
 
 from helpers import ORGANISERS, VALID, plain, submit, text_of
 

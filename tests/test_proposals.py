@@ -6,7 +6,7 @@ from datetime import datetime
 import pytest
 from sqlalchemy import func, select
 
-from bluehats.clock import PARIS
+from bluehats.core.clock import PARIS
 from bluehats.extensions import db
 from bluehats.models import OutboxMessage, Proposal
 

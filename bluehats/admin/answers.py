@@ -2,8 +2,8 @@
 
 from flask import flash, redirect, render_template, request, url_for
 
-from .. import clock, outbox
-from ..dates import format_datetime
+from ..core import clock
+from ..core.dates import format_datetime
 from ..decisions import (
     PLACEHOLDERS,
     AnswerTemplate,
@@ -14,6 +14,7 @@ from ..decisions import (
     send_decisions,
     unanswered,
 )
+from ..mail import outbox
 from ..models import Decision, Proposal
 from .blueprint import actor, bp
 from .forms import TemplateForm

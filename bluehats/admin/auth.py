@@ -5,8 +5,8 @@ from urllib.parse import urlsplit
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import login_user, logout_user
 
-from ..accounts import authenticate
 from ..extensions import limiter
+from .accounts import authenticate
 from .blueprint import bp
 from .forms import LoginForm
 

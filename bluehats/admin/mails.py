@@ -3,10 +3,10 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
-from .. import clock
-from ..database import begin_write
+from ..core import clock
 from ..extensions import db
 from ..models import MessageStatus, OutboxMessage
+from ..web.database import begin_write
 from .blueprint import bp
 
 STATUS_LABELS = {

@@ -15,14 +15,15 @@ from flask import (
 )
 from flask_wtf.csrf import generate_csrf
 
-from .. import clock, outbox
+from ..core import clock
 from ..decisions import answer_is_public, confirm_participation
 from ..extensions import db, limiter
-from ..links import private_url, proposal_id_from_token
+from ..mail import outbox
 from ..models import Proposal, Status
-from ..templating import cfp_key, current_event
+from ..web.links import private_url, proposal_id_from_token
+from ..web.templating import cfp_key, current_event
 from .forms import ABSTRACT_MAX, ABSTRACT_MIN, ADMINISTRATIONS, EditProposalForm, ProposalForm
-from .service import cfp_accepts, submit_proposal, update_proposal, withdraw_proposal
+from .operations import cfp_accepts, submit_proposal, update_proposal, withdraw_proposal
 
 bp = Blueprint("proposals", __name__)
 

@@ -3,14 +3,14 @@
 from flask import Blueprint, Response, current_app, jsonify, render_template, url_for
 from sqlalchemy import func, select
 
-from .. import clock
-from ..caching import cached_page, cached_path
-from ..calendars import event_calendar, programme_calendar
-from ..content import load_page
+from ..core import clock
+from ..core.calendars import event_calendar, programme_calendar
+from ..core.content import load_page
 from ..extensions import db
 from ..models import MessageStatus, OutboxMessage
 from ..programme import is_published, scheduled_talks
-from ..templating import cfp_key, current_event
+from ..web.caching import cached_page, cached_path
+from ..web.templating import cfp_key, current_event
 
 bp = Blueprint("public", __name__)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from bluehats.accounts import add_organiser
+from bluehats.admin.accounts import add_organiser
 
 from browser_helpers import ORGANISER
 from helpers import free_port

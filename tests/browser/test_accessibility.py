@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from bluehats.clock import PARIS
+from bluehats.core.clock import PARIS
 
 from browser_helpers import log_in, propose, screenshot
 from helpers import VALID

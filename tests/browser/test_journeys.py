@@ -5,7 +5,7 @@ from datetime import datetime
 
 import pytest
 
-from bluehats.clock import PARIS
+from bluehats.core.clock import PARIS
 
 from browser_helpers import fill_form_with_keyboard, log_in, propose, screenshot, tab_to
 from helpers import ORGANISERS, VALID

@@ -5,12 +5,12 @@ from email.headerregistry import Address
 
 from flask import current_app, render_template
 
-from .dates import format_date
-from .links import admin_url, private_url
-from .models import Proposal
+from ..core.dates import format_date
+from ..core.typography import french_text
+from ..models import Proposal
+from ..web.links import admin_url, private_url
+from ..web.templating import current_event
 from .outbox import Mail
-from .templating import current_event
-from .typography import french_text
 
 _BREAKS = re.compile(r"[ \t]*[\r\n\v\f\x85\u2028\u2029]+[ \t]*")
 

@@ -5,20 +5,20 @@ from typing import Any
 from flask import Flask, current_app
 from markupsafe import Markup, escape
 
-from . import clock
-from .dates import format_date, format_datetime, format_time
-from .event import Event, cfp_state
-from .typography import french_text
+from ..core import clock
+from ..core.dates import format_date, format_datetime, format_time
+from ..core.event import Event, cfp_state
+from ..core.typography import french_text
 
 
 def current_event() -> Event:
     """Return the event loaded by create_app()."""
-    return current_app.extensions["bluehats.event"]
+    return current_app.extensions["bluehats.core.event"]
 
 
 def cfp_key(app: Flask) -> tuple:
     """Return what the pages' call-for-talks block shows now (it changes at most once a minute)."""
-    state = cfp_state(app.extensions["bluehats.event"], clock.now())
+    state = cfp_state(app.extensions["bluehats.core.event"], clock.now())
     return (state.is_open, state.closing_today, state.left_text, app.config["BLUEHATS_CFP_PREVIEW"])
 
 

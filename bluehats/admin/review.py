@@ -2,15 +2,15 @@
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 
-from .. import outbox
 from ..decisions import decide
 from ..extensions import db
+from ..mail import outbox
 from ..models import Decision, Kind, Proposal
-from ..proposals.service import add_note, restore_spam
-from ..review import SORTS, VIEWS, Filters, list_page, view_counts
-from ..review import dashboard as compute_dashboard
+from ..proposals.operations import add_note, restore_spam
 from .blueprint import actor, bp
 from .forms import NoteForm
+from .queries import SORTS, VIEWS, Filters, list_page, view_counts
+from .queries import dashboard as compute_dashboard
 
 
 @bp.get("/")

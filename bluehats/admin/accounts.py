@@ -6,10 +6,10 @@ from flask import Flask
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from . import clock
-from .database import begin_write
-from .extensions import db, login
-from .models import Organiser
+from ..core import clock
+from ..extensions import db, login
+from ..models import Organiser
+from ..web.database import begin_write
 
 MIN_PASSWORD_LENGTH = 12
 

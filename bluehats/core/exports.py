@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from .models import Proposal
+from ..models import Proposal
 
 FIELDS = (
     "reference", "status", "created_at", "first_name", "last_name", "email", "administration",

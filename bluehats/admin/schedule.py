@@ -2,8 +2,8 @@
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 
-from .. import clock
-from ..dates import format_datetime
+from ..core import clock
+from ..core.dates import format_datetime
 from ..programme import (
     accepted_talks,
     auto_schedule,
@@ -15,7 +15,7 @@ from ..programme import (
     scheduled_talks,
     set_publication,
 )
-from ..templating import current_event
+from ..web.templating import current_event
 from .blueprint import bp
 
 

@@ -6,11 +6,14 @@ from typing import Any
 
 from sqlalchemy import func, select, text
 
-from .. import clock, history, notifications, outbox
-from ..database import begin_write
-from ..event import Event, cfp_state
+from .. import history
+from ..core import clock
+from ..core.event import Event, cfp_state
 from ..extensions import db
+from ..mail import outbox
+from ..mail.messages import organiser_notification, speaker_confirmation, withdrawal_confirmation
 from ..models import OutboxMessage, Proposal, Status
+from ..web.database import begin_write
 
 FIELD_LABELS = {
     "first_name": "prénom",
@@ -82,7 +85,7 @@ def submit_proposal(data: dict[str, Any], honeypot: str = "") -> Outcome:
     )
     db.session.add(proposal)
     db.session.flush()  # the id names the reference and signs the private link
-    messages = [] if honeypot else queue_mails(proposal, notifications.speaker_confirmation(proposal), "new")
+    messages = [] if honeypot else queue_mails(proposal, speaker_confirmation(proposal), "new")
     db.session.commit()
     return Outcome(proposal, messages)
 
@@ -92,7 +95,7 @@ def queue_mails(proposal: Proposal, to_speaker, change: str) -> list[OutboxMessa
     messages = []
     if to_speaker is not None:
         messages.append(outbox.queue(to_speaker, f"speaker-{change}", proposal))
-    notice = notifications.organiser_notification(proposal, change)
+    notice = organiser_notification(proposal, change)
     if notice is not None:
         messages.append(outbox.queue(notice, f"organisers-{change}", proposal))
     return messages
@@ -130,7 +133,7 @@ def withdraw_proposal(proposal_id: int) -> Outcome | None:
     proposal.withdrawn_at = now
     proposal.updated_at = now
     history.record(proposal, proposal.email, "withdrawn")
-    messages = queue_mails(proposal, notifications.withdrawal_confirmation(proposal), "withdrawn")
+    messages = queue_mails(proposal, withdrawal_confirmation(proposal), "withdrawn")
     db.session.commit()
     return Outcome(proposal, messages, created=False)
 
@@ -144,7 +147,7 @@ def restore_spam(proposal_id: int, organiser: str) -> Outcome | None:
         return None
     proposal.status = Status.SUBMITTED
     history.record(proposal, organiser, "restored")
-    messages = queue_mails(proposal, notifications.speaker_confirmation(proposal), "new")
+    messages = queue_mails(proposal, speaker_confirmation(proposal), "new")
     db.session.commit()
     return Outcome(proposal, messages, created=False)
 

@@ -2,11 +2,11 @@
 
 from flask import Response, request, stream_with_context
 
-from ..exports import csv_rows, json_chunks
+from ..core.exports import csv_rows, json_chunks
 from ..extensions import db
 from ..programme import accepted_talks
-from ..review import Filters, filtered
 from .blueprint import bp
+from .queries import Filters, filtered
 
 
 def stream(write, mimetype: str, filename: str) -> Response:

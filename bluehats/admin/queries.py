@@ -5,9 +5,9 @@ from datetime import date
 
 from sqlalchemy import Select, func, or_, select
 
-from .clock import PARIS
-from .extensions import db
-from .models import Decision, Kind, Proposal, Status
+from ..core.clock import PARIS
+from ..extensions import db
+from ..models import Decision, Kind, Proposal, Status
 
 PAGE_SIZE = 50
 

@@ -9,11 +9,11 @@ from email.utils import make_msgid
 from flask import current_app
 from sqlalchemy import Row, inspect, or_, select, update
 
-from . import clock
-from .database import begin_write
-from .extensions import db
-from .mailer import PermanentFailure, TemporaryFailure, make_transport, parse_address
-from .models import MessageStatus, OutboxMessage, Proposal
+from ..core import clock
+from ..extensions import db
+from ..models import MessageStatus, OutboxMessage, Proposal
+from ..web.database import begin_write
+from .transports import PermanentFailure, TemporaryFailure, make_transport, parse_address
 
 log = logging.getLogger(__name__)
 

@@ -6,9 +6,9 @@ from datetime import datetime
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
+from ..models import Proposal
 from .clock import PARIS
 from .event import Event
-from .models import Proposal
 
 PRODID = "-//DINUM//Journee BlueHats//FR"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import Engine, event
 
-from .extensions import db
+from ..extensions import db
 
 WRITE = "bluehats_write"
 

@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from .typography import french_html
 
-CONTENT_DIR = Path(__file__).parent / "content"
+CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 
 # What the customer's Markdown may contain once rendered; style and align are dropped so that
 # the Content-Security-Policy holds and DSFR does the layout.

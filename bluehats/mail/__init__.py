@@ -1,0 +1,1 @@
+"""Mail: the outbox (queued in the caller's transaction), its transports, the messages composed from templates/mail/."""
