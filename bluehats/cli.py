@@ -17,7 +17,7 @@ from .decisions import answer_time, send_decisions
 from .extensions import db
 from .mail import outbox
 from .models import Organiser, OutboxMessage, Proposal
-from .web.database import begin_write
+from .web.database import write_transaction
 
 outbox_cli = AppGroup("outbox", help="La file des courriels.")
 proposals_cli = AppGroup("proposals", help="Les propositions d’intervention.")
@@ -98,29 +98,28 @@ def purge_command(before: datetime) -> None:
 
 def purge_before(cutoff: datetime) -> int:
     """Anonymise proposals created before cutoff and delete their mails; return how many."""
-    begin_write()
-    ids = list(
-        db.session.scalars(select(Proposal.id).where(Proposal.created_at < cutoff, Proposal.purged_at.is_(None)))
-    )
-    if ids:
-        db.session.execute(
-            update(Proposal)
-            .where(Proposal.id.in_(ids))
-            .values(
-                first_name="",
-                last_name="",
-                email="",
-                job_title="",
-                honeypot="",
-                abstract="",
-                title="(effacé)",
-                administration="(effacé)",
-                purged_at=clock.now(),
-            )
+    with write_transaction():
+        ids = list(
+            db.session.scalars(select(Proposal.id).where(Proposal.created_at < cutoff, Proposal.purged_at.is_(None)))
         )
-        db.session.execute(OutboxMessage.__table__.delete().where(OutboxMessage.proposal_id.in_(ids)))
-    db.session.commit()
-    return len(ids)
+        if ids:
+            db.session.execute(
+                update(Proposal)
+                .where(Proposal.id.in_(ids))
+                .values(
+                    first_name="",
+                    last_name="",
+                    email="",
+                    job_title="",
+                    honeypot="",
+                    abstract="",
+                    title="(effacé)",
+                    administration="(effacé)",
+                    purged_at=clock.now(),
+                )
+            )
+            db.session.execute(OutboxMessage.__table__.delete().where(OutboxMessage.proposal_id.in_(ids)))
+        return len(ids)
 
 
 @organisers_cli.command("add")
@@ -159,7 +158,6 @@ def remove_organiser_command(email: str) -> None:
 def send_decisions_command() -> None:
     """Queue the answers of every decided proposal not yet answered; they leave on the answer date."""
     messages = send_decisions("ligne de commande")
-    outbox.dispatch(messages)
     leaves = answer_time(clock.now())
     click.echo(f"{len(messages)} réponse(s) mise(s) en file d’envoi, départ le {leaves.isoformat(timespec='minutes')}.")
 

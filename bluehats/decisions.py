@@ -15,7 +15,7 @@ from .extensions import db
 from .mail import outbox
 from .mail.messages import one_line, speaker_address
 from .models import Decision, OutboxMessage, Proposal, Setting, Status
-from .web.database import begin_write
+from .web.database import write_transaction
 from .web.links import private_url
 from .web.templating import current_event
 
@@ -90,11 +90,10 @@ def unknown_placeholders(text: str) -> list[str]:
 
 def save_template(decision: Decision, template: AnswerTemplate) -> None:
     """Store the organisers' version of a template."""
-    begin_write()
-    setting = db.session.get(Setting, template_key(decision)) or Setting(key=template_key(decision))
-    setting.value = {"subject": one_line(template.subject), "body": template.body.replace("\r\n", "\n")}
-    db.session.add(setting)
-    db.session.commit()
+    with write_transaction():
+        setting = db.session.get(Setting, template_key(decision)) or Setting(key=template_key(decision))
+        setting.value = {"subject": one_line(template.subject), "body": template.body.replace("\r\n", "\n")}
+        db.session.add(setting)
 
 
 def placeholder_values(proposal: Proposal) -> dict[str, str]:
@@ -140,17 +139,15 @@ def compose_answer(proposal: Proposal, decision: Decision) -> outbox.Mail:
 
 def decide(proposal_id: int, decision: Decision | None, organiser: str) -> bool:
     """Record (or clear) a decision; it can change until the answer is queued. Return whether it changed."""
-    begin_write()
-    proposal = db.session.get(Proposal, proposal_id)
-    if proposal is None or proposal.status != Status.SUBMITTED or proposal.answered_at is not None:
-        db.session.commit()
-        return False
-    proposal.decision = decision.value if decision else None
-    proposal.decided_at = clock.now() if decision else None
-    label = {Decision.ACCEPTED: "acceptée", Decision.DECLINED: "refusée", None: "à décider de nouveau"}[decision]
-    history.record(proposal, organiser, "decided", label)
-    db.session.commit()
-    return True
+    with write_transaction():
+        proposal = db.session.get(Proposal, proposal_id)
+        if proposal is None or proposal.status != Status.SUBMITTED or proposal.answered_at is not None:
+            return False
+        proposal.decision = decision.value if decision else None
+        proposal.decided_at = clock.now() if decision else None
+        label = {Decision.ACCEPTED: "acceptée", Decision.DECLINED: "refusée", None: "à décider de nouveau"}[decision]
+        history.record(proposal, organiser, "decided", label)
+        return True
 
 
 def unanswered() -> list[Proposal]:
@@ -173,17 +170,18 @@ def send_decisions(organiser: str) -> list[OutboxMessage]:
     """Queue one answer per decided, unanswered proposal; they leave on the answer date."""
     now = clock.now()
     leaves = answer_time(now)
-    begin_write()
-    messages = []
-    for proposal in unanswered():
-        decision = Decision(proposal.decision)
-        messages.append(
-            outbox.queue(compose_answer(proposal, decision), f"answer-{decision.value}", proposal, not_before=leaves)
-        )
-        proposal.answered_at = now
-        history.record(proposal, organiser, "answered", f"départ le {format_datetime(leaves)}")
-    db.session.commit()
-    return messages
+    with write_transaction():
+        messages = []
+        for proposal in unanswered():
+            decision = Decision(proposal.decision)
+            messages.append(
+                outbox.queue(
+                    compose_answer(proposal, decision), f"answer-{decision.value}", proposal, not_before=leaves
+                )
+            )
+            proposal.answered_at = now
+            history.record(proposal, organiser, "answered", f"départ le {format_datetime(leaves)}")
+        return messages
 
 
 def answer_is_public(proposal: Proposal, now: datetime) -> bool:
@@ -193,17 +191,16 @@ def answer_is_public(proposal: Proposal, now: datetime) -> bool:
 
 def confirm_participation(proposal_id: int) -> bool:
     """Record that an accepted speaker confirms; return whether it was recorded now."""
-    begin_write()
-    proposal = db.session.get(Proposal, proposal_id)
-    can_confirm = (
-        proposal is not None
-        and proposal.status == Status.SUBMITTED
-        and proposal.decision == Decision.ACCEPTED
-        and answer_is_public(proposal, clock.now())
-        and proposal.confirmed_at is None
-    )
-    if can_confirm:
-        proposal.confirmed_at = clock.now()
-        history.record(proposal, proposal.email, "confirmed")
-    db.session.commit()
-    return can_confirm
+    with write_transaction():
+        proposal = db.session.get(Proposal, proposal_id)
+        can_confirm = (
+            proposal is not None
+            and proposal.status == Status.SUBMITTED
+            and proposal.decision == Decision.ACCEPTED
+            and answer_is_public(proposal, clock.now())
+            and proposal.confirmed_at is None
+        )
+        if can_confirm:
+            proposal.confirmed_at = clock.now()
+            history.record(proposal, proposal.email, "confirmed")
+        return can_confirm

@@ -10,7 +10,7 @@ from .core.dates import format_date
 from .core.event import Event
 from .extensions import db
 from .models import Decision, Proposal, Setting, Status
-from .web.database import begin_write
+from .web.database import write_transaction
 from .web.templating import current_event
 
 PUBLISH_KEY = "programme_published_at"
@@ -49,22 +49,20 @@ def parse_start(day: datetime, text: str) -> datetime | None:
 
 def save_schedule(entries: dict[int, tuple[int | None, datetime | None]]) -> None:
     """Store each talk's position and start time: {proposal id: (position, start)}."""
-    begin_write()
-    for talk in accepted_talks():
-        if talk.id in entries:
-            talk.position, talk.starts_at = entries[talk.id]
-    db.session.commit()
+    with write_transaction():
+        for talk in accepted_talks():
+            if talk.id in entries:
+                talk.position, talk.starts_at = entries[talk.id]
 
 
 def auto_schedule(event: Event, gap_minutes: int = 0) -> None:
     """Give the talks consecutive start times from the day's start, in their current order."""
-    begin_write()
-    start = event.start
-    for position, talk in enumerate(accepted_talks(), start=1):
-        talk.position = position
-        talk.starts_at = start
-        start += timedelta(minutes=talk.duration + gap_minutes)
-    db.session.commit()
+    with write_transaction():
+        start = event.start
+        for position, talk in enumerate(accepted_talks(), start=1):
+            talk.position = position
+            talk.starts_at = start
+            start += timedelta(minutes=talk.duration + gap_minutes)
 
 
 def published_at() -> datetime | None:
@@ -83,11 +81,10 @@ def is_published(now: datetime) -> bool:
 
 def set_publication(moment: datetime | None) -> None:
     """Publish the programme at a moment (now, or the answer date), or hold it back (None) until published again."""
-    begin_write()
-    setting = db.session.get(Setting, PUBLISH_KEY) or Setting(key=PUBLISH_KEY)
-    setting.value = moment.isoformat() if moment else None
-    db.session.add(setting)
-    db.session.commit()
+    with write_transaction():
+        setting = db.session.get(Setting, PUBLISH_KEY) or Setting(key=PUBLISH_KEY)
+        setting.value = moment.isoformat() if moment else None
+        db.session.add(setting)
 
 
 def programme_markdown(talks: list[Proposal], page_url: str) -> str:

@@ -9,7 +9,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..core import clock
 from ..extensions import db, login
 from ..models import Organiser
-from ..web.database import begin_write
+from ..web.database import write_transaction
 
 MIN_PASSWORD_LENGTH = 12
 
@@ -43,22 +43,20 @@ def add_organiser(email: str, password: str) -> Organiser:
     """Create an organiser, or set a new password for an existing one."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValueError(f"Le mot de passe doit compter au moins {MIN_PASSWORD_LENGTH} caractères.")
-    begin_write()
-    organiser = find_organiser(email) or Organiser(email=email.strip().lower())
-    organiser.password_hash = generate_password_hash(password, method="scrypt")
-    db.session.add(organiser)
-    db.session.commit()
-    return organiser
+    with write_transaction():
+        organiser = find_organiser(email) or Organiser(email=email.strip().lower())
+        organiser.password_hash = generate_password_hash(password, method="scrypt")
+        db.session.add(organiser)
+        return organiser
 
 
 def remove_organiser(email: str) -> bool:
     """Delete an organiser; return whether one existed."""
-    begin_write()
-    organiser = find_organiser(email)
-    if organiser is not None:
-        db.session.delete(organiser)
-    db.session.commit()
-    return organiser is not None
+    with write_transaction():
+        organiser = find_organiser(email)
+        if organiser is not None:
+            db.session.delete(organiser)
+        return organiser is not None
 
 
 def authenticate(email: str, password: str) -> Organiser | None:
@@ -69,9 +67,8 @@ def authenticate(email: str, password: str) -> Organiser | None:
         return None
     if not check_password_hash(organiser.password_hash, password):
         return None
-    begin_write()
-    organiser = db.session.get(Organiser, organiser.id)
-    assert organiser is not None
-    organiser.last_login_at = clock.now()
-    db.session.commit()
-    return organiser
+    with write_transaction():
+        organiser = db.session.get(Organiser, organiser.id)
+        assert organiser is not None
+        organiser.last_login_at = clock.now()
+        return organiser

@@ -14,7 +14,6 @@ from ..decisions import (
     send_decisions,
     unanswered,
 )
-from ..mail import outbox
 from ..models import Decision, Proposal
 from .blueprint import actor, bp
 from .forms import TemplateForm
@@ -70,7 +69,6 @@ def send_answers():
         flash("Cochez la case de confirmation pour envoyer les réponses.", "error")
         return redirect(url_for("admin.answers"), code=303)
     messages = send_decisions(actor())
-    outbox.dispatch(messages)  # those already due leave now; the others wait for the answer date
     leaves = format_datetime(answer_time(clock.now()))
     flash(f"{len(messages)} réponse(s) mise(s) en file d’envoi ; départ le {leaves}.", "success")
     return redirect(url_for("admin.answers"), code=303)

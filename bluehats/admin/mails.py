@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from ..core import clock
 from ..extensions import db
 from ..models import MessageStatus, OutboxMessage
-from ..web.database import begin_write
+from ..web.database import write_transaction
 from .blueprint import bp
 
 STATUS_LABELS = {
@@ -33,18 +33,16 @@ def mails():
 
 def change(message_id: int, expected: str, new_status: str) -> bool:
     """Move one message from a status to another; return whether it was in the expected one."""
-    begin_write()
-    message = db.session.get(OutboxMessage, message_id)
-    if message is None:
-        db.session.commit()
-        abort(404)
-    changed = message.status == expected
-    if changed:
-        message.status = new_status
-        message.next_attempt_at = clock.now()
-        message.claimed_until = None
-    db.session.commit()
-    return changed
+    with write_transaction():
+        message = db.session.get(OutboxMessage, message_id)
+        if message is None:
+            abort(404)
+        changed = message.status == expected
+        if changed:
+            message.status = new_status
+            message.next_attempt_at = clock.now()
+            message.claimed_until = None
+        return changed
 
 
 @bp.post("/courriels/<int:message_id>/reessayer")

@@ -4,7 +4,6 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 
 from ..decisions import decide
 from ..extensions import db
-from ..mail import outbox
 from ..models import Decision, Kind, Proposal
 from ..proposals.operations import add_note, restore_spam
 from .blueprint import actor, bp
@@ -84,6 +83,5 @@ def proposal_restore(proposal_id: int):
     if outcome is None:
         flash("Cette proposition n’est pas dans les indésirables.", "error")
     else:
-        outbox.dispatch(outcome.messages)
         flash("Proposition restaurée : la confirmation part à la personne.", "success")
     return redirect(url_for("admin.proposal_detail", proposal_id=proposal_id), code=303)

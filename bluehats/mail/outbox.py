@@ -1,7 +1,6 @@
 """The outbox: mails are rows written with what caused them, delivered after the commit."""
 
 import logging
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.utils import make_msgid
@@ -12,7 +11,7 @@ from sqlalchemy import Row, inspect, or_, select, update
 from ..core import clock
 from ..extensions import db
 from ..models import MessageStatus, OutboxMessage, Proposal
-from ..web.database import begin_write
+from ..web.database import after_commit, write_transaction
 from .transports import PermanentFailure, TemporaryFailure, make_transport, parse_address
 
 log = logging.getLogger(__name__)
@@ -77,11 +76,12 @@ def queue(
         created_at=now,
     )
     db.session.add(message)
+    after_commit(dispatch, message)
     return message
 
 
-def dispatch(messages: Iterable[OutboxMessage]) -> None:
-    """After the commit, deliver the request's mails now unless a worker is in charge."""
+def dispatch(messages: list[OutboxMessage]) -> None:
+    """Once the transaction that queued mails has committed, deliver them now unless a worker is in charge."""
     if current_app.config["BLUEHATS_MAIL_DELIVERY"] == "worker":
         return
     # The commit expired the rows: their identity gives the ids without a SELECT each.
@@ -97,30 +97,29 @@ def dispatch(messages: Iterable[OutboxMessage]) -> None:
 
 def claim(now: datetime, limit: int, ids: list[int] | None = None, force: bool = False) -> list[int]:
     """Claim due pending rows for this worker; rows claimed by another are skipped."""
-    begin_write()
-    query = (
-        select(OutboxMessage.id)
-        .where(
-            OutboxMessage.status == MessageStatus.PENDING,
-            OutboxMessage.not_before <= now,
-            or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
+    with write_transaction():
+        query = (
+            select(OutboxMessage.id)
+            .where(
+                OutboxMessage.status == MessageStatus.PENDING,
+                OutboxMessage.not_before <= now,
+                or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
+            )
+            .order_by(OutboxMessage.id)
+            .limit(limit)
+            # PostgreSQL: concurrent workers skip each other's rows; SQLite: BEGIN IMMEDIATE serialises.
+            .with_for_update(skip_locked=True)
         )
-        .order_by(OutboxMessage.id)
-        .limit(limit)
-        # PostgreSQL: concurrent workers skip each other's rows; SQLite: BEGIN IMMEDIATE serialises.
-        .with_for_update(skip_locked=True)
-    )
-    if not force:
-        query = query.where(OutboxMessage.next_attempt_at <= now)
-    if ids is not None:
-        query = query.where(OutboxMessage.id.in_(ids))
-    claimed = list(db.session.scalars(query))
-    if claimed:
-        db.session.execute(
-            update(OutboxMessage).where(OutboxMessage.id.in_(claimed)).values(claimed_until=now + CLAIM_LEASE)
-        )
-    db.session.commit()
-    return claimed
+        if not force:
+            query = query.where(OutboxMessage.next_attempt_at <= now)
+        if ids is not None:
+            query = query.where(OutboxMessage.id.in_(ids))
+        claimed = list(db.session.scalars(query))
+        if claimed:
+            db.session.execute(
+                update(OutboxMessage).where(OutboxMessage.id.in_(claimed)).values(claimed_until=now + CLAIM_LEASE)
+            )
+        return claimed
 
 
 def backoff(attempts: int) -> timedelta:
@@ -141,14 +140,13 @@ def record(message: Row, outcome: str, error: str | None = None) -> None:
             values["status"] = MessageStatus.FAILED
         else:
             values["next_attempt_at"] = now + backoff(attempts)
-    begin_write()
-    db.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message.id)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
+    with write_transaction():
+        db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message.id)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
 
 
 def deliver(ids: list[int] | None = None, force: bool = False, limit: int = BATCH_SIZE) -> DeliveryReport:

@@ -13,7 +13,7 @@ from ..extensions import db
 from ..mail import outbox
 from ..mail.messages import organiser_notification, speaker_confirmation, withdrawal_confirmation
 from ..models import OutboxMessage, Proposal, Status
-from ..web.database import begin_write
+from ..web.database import write_transaction
 
 FIELD_LABELS = {
     "first_name": "prénom",
@@ -64,30 +64,28 @@ def find_duplicate(email: str, title: str, now: datetime) -> Proposal | None:
 def submit_proposal(data: dict[str, Any], honeypot: str = "") -> Outcome:
     """Store a proposal and its two mails; a repeat returns the first, a filled honeypot stores spam."""
     now = clock.now()
-    begin_write()
-    if db.session.get_bind().dialect.name == "postgresql":
-        # Two identical sends at the same instant: the second waits here for the first to commit, then
-        # finds it. (SQLite needs nothing: BEGIN IMMEDIATE already lets one writer in at a time.)
-        db.session.execute(
-            text("SELECT pg_advisory_xact_lock(hashtext(:email))"), {"email": str(data["email"]).lower()}
+    with write_transaction():
+        if db.session.get_bind().dialect.name == "postgresql":
+            # Two identical sends at the same instant: the second waits here for the first to commit, then
+            # finds it. (SQLite needs nothing: BEGIN IMMEDIATE already lets one writer in at a time.)
+            db.session.execute(
+                text("SELECT pg_advisory_xact_lock(hashtext(:email))"), {"email": str(data["email"]).lower()}
+            )
+        duplicate = find_duplicate(str(data["email"]), str(data["title"]), now)
+        if duplicate is not None:
+            return Outcome(duplicate, [], created=False)
+        proposal = Proposal(
+            **data,
+            status=Status.SPAM if honeypot else Status.SUBMITTED,
+            honeypot=honeypot,
+            consent_at=now,
+            created_at=now,
+            updated_at=now,
         )
-    duplicate = find_duplicate(str(data["email"]), str(data["title"]), now)
-    if duplicate is not None:
-        db.session.commit()
-        return Outcome(duplicate, [], created=False)
-    proposal = Proposal(
-        **data,
-        status=Status.SPAM if honeypot else Status.SUBMITTED,
-        honeypot=honeypot,
-        consent_at=now,
-        created_at=now,
-        updated_at=now,
-    )
-    db.session.add(proposal)
-    db.session.flush()  # the id names the reference and signs the private link
-    messages = [] if honeypot else queue_mails(proposal, speaker_confirmation(proposal), "new")
-    db.session.commit()
-    return Outcome(proposal, messages)
+        db.session.add(proposal)
+        db.session.flush()  # the id names the reference and signs the private link
+        messages = [] if honeypot else queue_mails(proposal, speaker_confirmation(proposal), "new")
+        return Outcome(proposal, messages)
 
 
 def queue_mails(proposal: Proposal, to_speaker, change: str) -> list[OutboxMessage]:
@@ -103,59 +101,51 @@ def queue_mails(proposal: Proposal, to_speaker, change: str) -> list[OutboxMessa
 
 def update_proposal(proposal_id: int, data: dict[str, Any]) -> Outcome | None:
     """Apply the speaker's edit and tell the organisers; None when the proposal cannot change."""
-    begin_write()
-    proposal = db.session.get(Proposal, proposal_id)
-    if proposal is None or proposal.status != Status.SUBMITTED:
-        db.session.commit()
-        return None
-    changed = {name: value for name, value in data.items() if getattr(proposal, name) != value}
-    if not changed:
-        db.session.commit()
-        return Outcome(proposal, [], created=False)
-    for name, value in changed.items():
-        setattr(proposal, name, value)
-    proposal.updated_at = clock.now()
-    history.record(proposal, proposal.email, "edited", ", ".join(FIELD_LABELS[name] for name in changed))
-    messages = queue_mails(proposal, None, "edited")
-    db.session.commit()
-    return Outcome(proposal, messages, created=False)
+    with write_transaction():
+        proposal = db.session.get(Proposal, proposal_id)
+        if proposal is None or proposal.status != Status.SUBMITTED:
+            return None
+        changed = {name: value for name, value in data.items() if getattr(proposal, name) != value}
+        if not changed:
+            return Outcome(proposal, [], created=False)
+        for name, value in changed.items():
+            setattr(proposal, name, value)
+        proposal.updated_at = clock.now()
+        history.record(proposal, proposal.email, "edited", ", ".join(FIELD_LABELS[name] for name in changed))
+        messages = queue_mails(proposal, None, "edited")
+        return Outcome(proposal, messages, created=False)
 
 
 def withdraw_proposal(proposal_id: int) -> Outcome | None:
     """Withdraw a proposal (kept for the record), confirm to the speaker, tell the organisers."""
-    begin_write()
-    proposal = db.session.get(Proposal, proposal_id)
-    if proposal is None or proposal.status != Status.SUBMITTED:
-        db.session.commit()
-        return None
-    now = clock.now()
-    proposal.status = Status.WITHDRAWN
-    proposal.withdrawn_at = now
-    proposal.updated_at = now
-    history.record(proposal, proposal.email, "withdrawn")
-    messages = queue_mails(proposal, withdrawal_confirmation(proposal), "withdrawn")
-    db.session.commit()
-    return Outcome(proposal, messages, created=False)
+    with write_transaction():
+        proposal = db.session.get(Proposal, proposal_id)
+        if proposal is None or proposal.status != Status.SUBMITTED:
+            return None
+        now = clock.now()
+        proposal.status = Status.WITHDRAWN
+        proposal.withdrawn_at = now
+        proposal.updated_at = now
+        history.record(proposal, proposal.email, "withdrawn")
+        messages = queue_mails(proposal, withdrawal_confirmation(proposal), "withdrawn")
+        return Outcome(proposal, messages, created=False)
 
 
 def restore_spam(proposal_id: int, organiser: str) -> Outcome | None:
     """Make a proposal caught by the honeypot a real one, and send the mails it never got."""
-    begin_write()
-    proposal = db.session.get(Proposal, proposal_id)
-    if proposal is None or proposal.status != Status.SPAM:
-        db.session.commit()
-        return None
-    proposal.status = Status.SUBMITTED
-    history.record(proposal, organiser, "restored")
-    messages = queue_mails(proposal, speaker_confirmation(proposal), "new")
-    db.session.commit()
-    return Outcome(proposal, messages, created=False)
+    with write_transaction():
+        proposal = db.session.get(Proposal, proposal_id)
+        if proposal is None or proposal.status != Status.SPAM:
+            return None
+        proposal.status = Status.SUBMITTED
+        history.record(proposal, organiser, "restored")
+        messages = queue_mails(proposal, speaker_confirmation(proposal), "new")
+        return Outcome(proposal, messages, created=False)
 
 
 def add_note(proposal_id: int, organiser: str, text: str) -> None:
     """Add an organiser's internal note to a proposal's history."""
-    begin_write()
-    proposal = db.session.get(Proposal, proposal_id)
-    if proposal is not None:
-        history.record(proposal, organiser, "note", text.replace("\r\n", "\n").strip())
-    db.session.commit()
+    with write_transaction():
+        proposal = db.session.get(Proposal, proposal_id)
+        if proposal is not None:
+            history.record(proposal, organiser, "note", text.replace("\r\n", "\n").strip())

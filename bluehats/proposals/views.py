@@ -18,7 +18,6 @@ from flask_wtf.csrf import generate_csrf
 from ..core import clock
 from ..decisions import answer_is_public, confirm_participation
 from ..extensions import db, limiter
-from ..mail import outbox
 from ..models import Proposal, Status
 from ..web.links import private_url, proposal_id_from_token
 from ..web.templating import cfp_key, current_event
@@ -63,7 +62,6 @@ def submit():
     form = ProposalForm()
     if form.validate_on_submit():
         outcome = submit_proposal(form.proposal_data(), honeypot=form.website.data or "")
-        outbox.dispatch(outcome.messages)
         # The confirmation page is for this browser only: the private link is not in its URL.
         session["confirmed"] = outcome.proposal.id
         return redirect(url_for("proposals.confirmation"), code=303)
@@ -124,13 +122,11 @@ def private(token: str):
         if request.form.get("action") == "withdraw":  # CSRFProtect has checked the token
             outcome = withdraw_proposal(proposal.id)
             if outcome:
-                outbox.dispatch(outcome.messages)
                 flash("Votre proposition est retirée. Un courriel vous le confirme.", "success")
             return redirect(url_for("proposals.private", token=token), code=303)
         if request.form.get("action") == "edit" and form.validate_on_submit():
             outcome = update_proposal(proposal.id, form.proposal_data())
             if outcome and outcome.messages:
-                outbox.dispatch(outcome.messages)
                 flash("Vos modifications sont enregistrées. Les organisateurs en sont informés.", "success")
             else:
                 flash("Aucune modification à enregistrer.", "info")

@@ -1,12 +1,16 @@
-"""Database engine settings: SQLite pragmas, and write transactions that queue instead of failing or polling."""
+"""Database engine settings, SQLite pragmas, and the one shape of a write: write_transaction()."""
 
 import fcntl
 import os
 import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from flask import Flask
 from sqlalchemy import Engine, event
+from sqlalchemy.orm import Session
 
 from ..extensions import db
 
@@ -103,9 +107,33 @@ def listen_for_writes(engine: Engine, lock: WriteLock | None) -> None:
     event.listen(engine, "invalidate", lambda _dbapi, record, _error: release_turn(record.info))
 
 
-def begin_write() -> None:
-    """Start the session's next transaction as a write transaction (ends any read before it)."""
+AFTER_COMMIT = "bluehats.after_commit"
+
+
+@contextmanager
+def write_transaction() -> Iterator[Session]:
+    """Run a block as one write transaction: begun as a write, committed at the end, rolled back on error.
+
+    On SQLite the transaction starts with BEGIN IMMEDIATE, in turn with the other writers. What the block
+    asked to run after the commit (after_commit) runs once the data is safely stored, never after a rollback.
+    """
     session = db.session()
     if session.in_transaction():
-        session.commit()
+        session.commit()  # ends a read transaction, which SQLite could not turn into a write
+    session.info.pop(AFTER_COMMIT, None)
     session.connection(execution_options={WRITE: True})
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        session.info.pop(AFTER_COMMIT, None)
+        raise
+    for callback, items in session.info.pop(AFTER_COMMIT, {}).values():
+        callback(items)
+
+
+def after_commit(callback: Callable[[list[Any]], None], item: Any) -> None:
+    """Once the write transaction under way commits, call `callback` once with every item given to it."""
+    pending = db.session().info.setdefault(AFTER_COMMIT, {})
+    pending.setdefault(callback, (callback, []))[1].append(item)
