@@ -13,6 +13,7 @@ from sqlalchemy import select, update
 from .admin import accounts
 from .core import clock
 from .core.exports import csv_rows, json_chunks
+from .core.vocabulary import MessageStatus
 from .decisions import answer_time, send_decisions
 from .extensions import db
 from .mail import outbox
@@ -62,7 +63,7 @@ def list_command(show_all: bool) -> None:
     """Show the queue: id, status, attempts, next try, recipients, subject, last error."""
     query = select(OutboxMessage).order_by(OutboxMessage.id)
     if not show_all:
-        query = query.where(OutboxMessage.status != "sent")
+        query = query.where(OutboxMessage.status != MessageStatus.SENT)
     rows = db.session.scalars(query).all()
     if not rows:
         click.echo("Aucun courriel en attente." if not show_all else "Aucun courriel.")

@@ -8,8 +8,9 @@ from sqlalchemy import select
 from .core.clock import PARIS
 from .core.dates import format_date
 from .core.event import Event
+from .core.vocabulary import Decision, Status
 from .extensions import db
-from .models import Decision, Proposal, Setting, Status
+from .models import Proposal, Setting
 from .web.database import write_transaction
 from .web.templating import current_event
 

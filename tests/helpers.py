@@ -1,5 +1,6 @@
 """Helpers the tests share: reading a page's CSRF token, a valid proposal."""
 
+import html as html_module
 import re
 import socket
 from html.parser import HTMLParser
@@ -90,7 +91,7 @@ def text_of(html: str) -> str:
     text = re.sub(r"<script.*?</script>|<style.*?</style>", " ", html, flags=re.S)
     text = re.sub(r"</?(a|time|strong|em|b|i|span|abbr|code)\b[^>]*>", "", text)
     text = re.sub(r"<[^>]+>", " ", text)
-    text = text.replace("&nbsp;", " ").replace("&#8239;", " ").replace("&#39;", "'").replace("&amp;", "&")
+    text = html_module.unescape(text)
     return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
 
 

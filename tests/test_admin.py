@@ -320,7 +320,7 @@ def test_the_accepted_speaker_confirms_through_the_private_link(app, client, adm
     page = speaker.get(link).get_data(as_text=True)
     assert "Votre intervention est retenue" in text_of(page)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    assert speaker.post(link, data={"action": "confirm", "csrf_token": token}).status_code == 303
+    assert speaker.post(f"{link}/confirmation", data={"csrf_token": token}).status_code == 303
     assert proposals(app)[0].confirmed_at == ANSWER_DATE
     assert "Vous avez confirmé votre participation" in text_of(speaker.get(link).get_data(as_text=True))
     assert "Participation confirmée" in text_of(admin.get("/organisation/propositions/1").get_data(as_text=True))

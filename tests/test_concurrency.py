@@ -48,6 +48,7 @@ def gunicorn(tmp_path, database_url, smtp):
         "FLASK_MAIL_SERVER": "127.0.0.1",
         "FLASK_MAIL_PORT": str(smtp.port),
         "FLASK_BLUEHATS_MAIL_DELIVERY": "immediate",
+        "FLASK_BLUEHATS_SITE_URL": f"http://127.0.0.1:{port}",
         "FLASK_BLUEHATS_ORGANISER_EMAILS": '["orga@numerique.gouv.fr"]',
         "FLASK_BLUEHATS_CFP_DEADLINE": "2099-01-01T00:00:00+01:00",
         "FLASK_SESSION_COOKIE_SECURE": "false",

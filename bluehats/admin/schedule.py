@@ -15,6 +15,7 @@ from ..programme import (
     scheduled_talks,
     set_publication,
 )
+from ..web.links import external_url
 from ..web.templating import current_event
 from .blueprint import bp
 
@@ -81,7 +82,7 @@ def publish_programme():
 @bp.get("/programme.md")
 def programme_export():
     """Download the programme as a Jekyll page for the original site's events collection."""
-    body = programme_markdown(scheduled_talks(), url_for("public.programme", _external=True))
+    body = programme_markdown(scheduled_talks(), external_url("public.programme"))
     return current_app.response_class(
         body,
         mimetype="text/markdown",
