@@ -399,7 +399,7 @@ def test_programme_order_times_publication_and_exports(app, client, admin, clock
     assert page["programme"][0]["titre"] == "Intervention numéro 1"
     assert "| 09:00 | Intervention numéro 1 |" in page.content
     # Automatic times follow the order from the day's start.
-    post(admin, "/organisation/programme", action="auto")
+    post(admin, "/organisation/programme/a-la-suite", page="/organisation/programme")
     times = sorted(talk.starts_at.astimezone(PARIS).strftime("%H:%M") for talk in proposals(app))
     assert times == ["09:00", "09:15", "09:30"]
 
@@ -416,7 +416,7 @@ def test_publish_now_and_withdraw(app, client, admin, clock):
 def test_the_programme_is_published_on_the_answer_date_by_default(app, client, admin, clock):
     seed(app, 1)
     decide(admin, 1, "accepted")
-    post(admin, "/organisation/programme", action="auto")
+    post(admin, "/organisation/programme/a-la-suite", page="/organisation/programme")
     assert "pas encore publié" in text_of(client.get("/programme").get_data(as_text=True))
     page = text_of(admin.get("/organisation/programme").get_data(as_text=True))
     assert "sera publié automatiquement le 21 octobre 2022 à 9 h" in page

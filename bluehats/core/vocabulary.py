@@ -63,7 +63,7 @@ class Publication(Labelled):
 
     NOW = "maintenant"
     ANSWER_DATE = "date-reponse"
-    HELD = "retenu"
+    HELD = "retirer"
 
 
 LABELS: dict[Labelled, str] = {
