@@ -164,11 +164,6 @@ def client(app):
     return app.test_client()
 
 
-@pytest.fixture
-def runner(app):
-    return app.test_cli_runner()
-
-
 def pytest_report_header(config) -> str:
     """Say which backends the suite runs on."""
     database = "PostgreSQL" if DATABASE_URL else "SQLite"

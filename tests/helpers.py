@@ -27,12 +27,16 @@ VALID = {
 }
 
 
-def csrf_token(client: FlaskClient, url: str) -> str:
-    """Open a page and return the CSRF token of its form."""
-    page = client.get(url).get_data(as_text=True)
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
-    assert match, f"no CSRF token on {url}"
+def form_token(html: str) -> str:
+    """Return the CSRF token of the first form of a page's HTML."""
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    assert match, "no CSRF token on the page"
     return match.group(1)
+
+
+def csrf_token(client: FlaskClient, url: str, **options) -> str:
+    """Open a page and return the CSRF token of its form."""
+    return form_token(client.get(url, **options).get_data(as_text=True))
 
 
 def submit(client: FlaskClient, **changes: str):

@@ -106,8 +106,7 @@ def test_forwarded_host_and_prefix_never_reach_a_page(make_app, url):
 
 def test_mail_links_follow_the_configured_address_not_the_host_header(app, smtp):
     client = app.test_client()
-    page = client.get("/proposer", base_url=f"http://{EVIL}").get_data(as_text=True)
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    token = csrf_token(client, "/proposer", base_url=f"http://{EVIL}")
     assert client.post("/proposer", base_url=f"http://{EVIL}", data={**VALID, "csrf_token": token}).status_code == 303
     assert len(smtp.messages) == 2  # the speaker's confirmation, the organisers' notice
     for message in smtp.messages:

@@ -10,7 +10,7 @@ from bluehats.extensions import db
 from bluehats.models import Proposal
 from bluehats.web.links import proposal_token
 
-from helpers import ORGANISERS, VALID, plain, submit, text_of
+from helpers import ORGANISERS, VALID, form_token, plain, submit, text_of
 
 
 def private_link(smtp) -> str:
@@ -23,10 +23,6 @@ def proposal(app) -> Proposal:
         found = db.session.scalars(select(Proposal)).one()
         db.session.expunge(found)
         return found
-
-
-def form_token(html: str) -> str:
-    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
 
 
 def edit_data(html: str, **changes: str) -> dict[str, str]:
