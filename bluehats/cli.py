@@ -19,6 +19,7 @@ from .extensions import db
 from .mail import outbox
 from .models import Organiser, OutboxMessage, Proposal
 from .web.database import write_transaction
+from .web.templating import current_edition
 
 outbox_cli = AppGroup("outbox", help="La file des courriels.")
 proposals_cli = AppGroup("proposals", help="Les propositions d’intervention.")
@@ -78,9 +79,15 @@ def list_command(show_all: bool) -> None:
 
 @proposals_cli.command("export")
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
-def export_command(fmt: str) -> None:
-    """Write every proposal to standard output, and nothing else there."""
-    proposals = db.session.scalars(select(Proposal).order_by(Proposal.id).execution_options(yield_per=500))
+@click.option(
+    "--edition", help="L’édition à exporter (son nom court, par exemple osxp-2022) ; par défaut l’édition en cours."
+)
+def export_command(fmt: str, edition: str | None) -> None:
+    """Write every proposal of an edition to standard output, and nothing else there."""
+    key = edition or current_edition().key
+    proposals = db.session.scalars(
+        select(Proposal).where(Proposal.edition == key).order_by(Proposal.id).execution_options(yield_per=500)
+    )
     chunks = csv_rows(proposals) if fmt == "csv" else json_chunks(proposals)
     out = sys.stdout.buffer  # bytes: UTF-8 whatever the terminal's locale
     for chunk in chunks:

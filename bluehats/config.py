@@ -12,7 +12,9 @@ from urllib.parse import urlsplit
 
 from flask import Flask
 
+from .core.content import CONTENT_DIR
 from .core.dates import parse_moment
+from .core.edition import ANNOUNCEMENT
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +27,8 @@ DEFAULTS: dict[str, Any] = {
     "BLUEHATS_SMTP_TIMEOUT": 10,
     "BLUEHATS_TRUSTED_PROXIES": 0,
     "BLUEHATS_SITE_URL": None,  # the site's public address: every absolute link is built from it
-    "BLUEHATS_PROGRAMME_MINUTES": 300,
+    "BLUEHATS_PROGRAMME_MINUTES": None,  # None: the sum of the edition's days
+    "BLUEHATS_EVENT": None,  # None: the 2022 announcement shipped in bluehats/content/
     "MAIL_SERVER": None,
     "MAIL_PORT": 25,
     "MAIL_DEFAULT_SENDER": "Journée BlueHats <logiciels-libres@data.gouv.fr>",
@@ -78,11 +81,22 @@ def derive_settings(app: Flask) -> None:
         ]
     if not config["BLUEHATS_ORGANISER_EMAILS"]:
         log.warning("BLUEHATS_ORGANISER_EMAILS is empty: no organiser will be told of new proposals")
+    config["BLUEHATS_EVENT"] = announcement_path(config["BLUEHATS_EVENT"])
     config["BLUEHATS_SITE_URL"] = site_url(app)
     if config["TRUSTED_HOSTS"] is None and not (app.debug or app.testing):
         config["TRUSTED_HOSTS"] = [urlsplit(config["BLUEHATS_SITE_URL"]).hostname, *LOOPBACK]
     if config["SESSION_COOKIE_SECURE"] is None:
         config["SESSION_COOKIE_SECURE"] = not (app.debug or app.testing)
+
+
+def announcement_path(value: str | Path | None) -> Path:
+    """Return the current edition's announcement: a path as given, or a file name in bluehats/content/."""
+    if not value:
+        return ANNOUNCEMENT
+    path = Path(value)
+    if not path.is_absolute() and not path.exists() and (CONTENT_DIR / path).exists():
+        return CONTENT_DIR / path
+    return path
 
 
 LOOPBACK = ("localhost", "127.0.0.1", "::1")

@@ -12,9 +12,6 @@ from .core import clock
 from .core.vocabulary import Change, Decision, Kind, Labelled, MessageStatus, Status
 from .extensions import db
 
-REFERENCE_PREFIX = "BH22-"
-DURATIONS = (5, 10, 15, 20)
-
 
 class UTCDateTime(TypeDecorator[datetime]):
     """A timezone-aware datetime stored as UTC, on SQLite (which keeps no offset) as on PostgreSQL."""
@@ -72,9 +69,15 @@ class Proposal(db.Model):
         # The double-submit check looks proposals up by address, whatever its case.
         Index("ix_proposal_email_lower_created", func.lower(text("email")), "created_at"),
         Index("ix_proposal_status_created", "status", "created_at"),
+        Index("uq_proposal_edition_number", "edition", "number", unique=True),
+        Index("uq_proposal_reference", "reference", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # The edition it was sent to (its short name), and its number there: BH23-0001 is the first of 2023.
+    edition: Mapped[str] = mapped_column(String(60), index=True)
+    number: Mapped[int]
+    reference: Mapped[str] = mapped_column(String(20))
     first_name: Mapped[str] = mapped_column(String(100))
     last_name: Mapped[str] = mapped_column(String(100))
     email: Mapped[str] = mapped_column(String(254))
@@ -84,6 +87,8 @@ class Proposal(db.Model):
     abstract: Mapped[str] = mapped_column(Text)
     kind: Mapped[Kind] = mapped_column(Code(Kind))
     duration: Mapped[int]
+    # The day the speaker prefers when the edition has several (YYYY-MM-DD); None: no preference or one day.
+    preferred_day: Mapped[str | None] = mapped_column(String(10))
     status: Mapped[Status] = mapped_column(Code(Status), default=Status.SUBMITTED)
     honeypot: Mapped[str] = mapped_column(String(500), default="")
     consent_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=_now)
@@ -104,14 +109,9 @@ class Proposal(db.Model):
     link_secret: Mapped[str | None] = mapped_column(String(64))
 
     messages: Mapped[list["OutboxMessage"]] = relationship(back_populates="proposal")
-    history: Mapped[list["ProposalEvent"]] = relationship(
-        back_populates="proposal", order_by="ProposalEvent.id", cascade="all, delete-orphan"
+    history: Mapped[list["HistoryLine"]] = relationship(
+        back_populates="proposal", order_by="HistoryLine.id", cascade="all, delete-orphan"
     )
-
-    @property
-    def reference(self) -> str:
-        """Return the short public reference, e.g. BH22-0042."""
-        return f"{REFERENCE_PREFIX}{self.id:04d}"
 
     @property
     def decision_label(self) -> str:
@@ -131,7 +131,7 @@ class Proposal(db.Model):
         return f"{self.first_name} {self.last_name}"
 
 
-class ProposalEvent(db.Model):
+class HistoryLine(db.Model):
     """One line of a proposal's history, or an organiser's internal note."""
 
     __tablename__ = "proposal_event"
@@ -144,6 +144,21 @@ class ProposalEvent(db.Model):
     detail: Mapped[str] = mapped_column(Text, default="")
 
     proposal: Mapped[Proposal] = relationship(back_populates="history")
+
+
+class EditionRecord(db.Model):
+    """What the archive keeps of an edition the site has held, even once its announcement file is gone."""
+
+    __tablename__ = "edition"
+
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    name: Mapped[str] = mapped_column(String(100))
+    # [[start, end], …] as ISO 8601 texts, one pair per day.
+    days: Mapped[list[list[str]]] = mapped_column(JSON)
+    place: Mapped[str] = mapped_column(String(500))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=_now, onupdate=_now)
 
 
 class Setting(db.Model):

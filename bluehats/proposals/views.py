@@ -9,8 +9,8 @@ from ..extensions import db, limiter
 from ..models import Proposal
 from ..web.caching import render_once
 from ..web.links import private_url, proposal_from_token
-from ..web.templating import cfp_key, current_event
-from .forms import ABSTRACT_MAX, ABSTRACT_MIN, ADMINISTRATIONS, EditProposalForm, ProposalForm
+from ..web.templating import cfp_key, current_edition
+from .forms import ABSTRACT_MAX, ABSTRACT_MIN, ADMINISTRATIONS, INDIFFERENT, EditProposalForm, ProposalForm
 from .operations import (
     Received,
     can_edit,
@@ -49,7 +49,7 @@ def never_store(response: Response) -> Response:
 
 def accepting() -> bool:
     """Tell whether the form takes proposals now."""
-    return cfp_accepts(current_event(), clock.now(), current_app.config["BLUEHATS_CFP_PREVIEW"])
+    return cfp_accepts(current_edition(), clock.now(), current_app.config["BLUEHATS_CFP_PREVIEW"])
 
 
 @bp.get("/proposer")
@@ -137,6 +137,8 @@ def private(token: str):
     proposal = proposal_or_404(token)
     form = EditProposalForm(obj=proposal)
     form.duration.data = str(proposal.duration)
+    if "preferred_day" in form:
+        form.preferred_day.data = proposal.preferred_day or INDIFFERENT
     return show_private(proposal, token, form)
 
 
@@ -188,7 +190,7 @@ def confirm(token: str):
     """Record that the accepted speaker will come."""
     proposal = proposal_or_404(token)
     if confirm_participation(proposal.id):
-        flash("Merci, votre participation est confirmée. À bientôt à la Journée BlueHats !", "success")
+        flash(f"Merci, votre participation est confirmée. À bientôt {current_edition().to_dated_name} !", "success")
     return redirect(url_for("proposals.private", token=token), code=303)
 
 
