@@ -40,6 +40,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     accounts.init_app(app)
 
     app.extensions["bluehats.edition"] = load_edition(
+        app.config["BLUEHATS_EVENT"],
         cfp_deadline=app.config["BLUEHATS_CFP_DEADLINE"],
         answer_date=app.config["BLUEHATS_ANSWER_DATE"],
     )
