@@ -14,11 +14,13 @@ from flask import (
     url_for,
 )
 from flask_wtf.csrf import generate_csrf
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..core import clock
 from ..decisions import answer_is_public, confirm_participation
 from ..extensions import db, limiter
 from ..models import Proposal, Status
+from ..web.errors import database_unavailable, unavailable_response
 from ..web.links import private_url, proposal_id_from_token
 from ..web.templating import cfp_key, current_event
 from .forms import ABSTRACT_MAX, ABSTRACT_MIN, ADMINISTRATIONS, EditProposalForm, ProposalForm
@@ -38,6 +40,10 @@ def abstract_limits() -> dict[str, int]:
 SUBMIT_LIMIT = "100 per hour;10 per minute"
 EDIT_LIMIT = "30 per hour"
 CSRF_SLOT = "bluehats-csrf-token-placeholder"
+NOT_SAVED = (
+    "Votre proposition n’a pas pu être enregistrée : le site est momentanément indisponible. "
+    "Ce que vous avez saisi est conservé ci-dessous ; renvoyez le formulaire dans quelques instants."
+)
 
 
 def accepting() -> bool:
@@ -61,7 +67,16 @@ def submit():
         return render_template("proposals/closed.html"), 403
     form = ProposalForm()
     if form.validate_on_submit():
-        outcome = submit_proposal(form.proposal_data(), honeypot=form.website.data or "")
+        try:
+            outcome = submit_proposal(form.proposal_data(), honeypot=form.website.data or "")
+        except SQLAlchemyError as error:
+            if not database_unavailable(error):
+                raise
+            # Nothing was stored: the speaker gets the form back as typed, to send again in a moment.
+            page = render_template(
+                "proposals/form.html", form=form, administrations=ADMINISTRATIONS, not_saved=NOT_SAVED
+            )
+            return unavailable_response(page)
         # The confirmation page is for this browser only: the private link is not in its URL.
         session["confirmed"] = outcome.proposal.id
         return redirect(url_for("proposals.confirmation"), code=303)
