@@ -28,6 +28,8 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_PORT": 25,
     "MAIL_DEFAULT_SENDER": "Journée BlueHats <logiciels-libres@data.gouv.fr>",
     "SQLALCHEMY_ENGINE_OPTIONS": {},
+    # Seconds a write waits for a SQLite file locked by another program (a backup) before the visitor gets a 503.
+    "BLUEHATS_SQLITE_BUSY_TIMEOUT": 15,
     # A proposal may take an hour to write: the CSRF token lives as long as the session.
     "WTF_CSRF_TIME_LIMIT": None,
     "WTF_CSRF_CHECK_DEFAULT": False,  # checked by create_app()'s guard, after the login check
