@@ -227,7 +227,7 @@ class RedisServer:
         except redis.ConnectionError:
             return False
 
-    def keys(self) -> list[bytes]:
+    def stored_keys(self) -> list[bytes]:
         """Return the keys stored in the server."""
         return redis.Redis(port=self.port, socket_timeout=2).keys("*")
 
