@@ -98,6 +98,15 @@ def init_app(app: Flask) -> None:
         log.warning("Database unavailable, answered 503: %s", str(error).splitlines()[0])
         return unavailable_response(render_error(503)[0])
 
+    @app.teardown_appcontext
+    def close_session(_error: BaseException | None) -> None:
+        # Runs before Flask-SQLAlchemy's own session.remove() (teardowns run in reverse order): a server gone
+        # since the view ended makes closing the session fail, which would turn a finished answer into a 500.
+        try:
+            db.session.close()
+        except SQLAlchemyError as error:
+            log.warning("Database unavailable while closing the session: %s", str(error).splitlines()[0])
+
     @app.errorhandler(500)
     def server_error(error: Exception):
         return render_error(500)
