@@ -244,7 +244,7 @@ class Rush:
             index = next(self.numbers)
             try:
                 answer = propose(self.port, index, timeout=30)
-            except (OSError, http.client.HTTPException) as error:
+            except (OSError, http.client.HTTPException, AttributeError) as error:  # AttributeError: no form
                 answer = error
             self.answers.append((index, answer))
 
@@ -287,16 +287,22 @@ def test_postgresql_restarted_mid_rush_gives_503_then_serves_again_by_itself(tmp
     assert '"status":"error"' in report.replace(" ", "")
     statuses = {getattr(answer, "status", answer) for _, answer in rush.answers}
     assert statuses <= {303, 503}, statuses  # never a 500, never a dropped connection
-    for index, answer in rush.answers:
-        if answer.status == 503:
-            assert answer.headers["Retry-After"] == "30"
-            assert NOT_SAVED in plain(answer.body)
-            assert f'value="Intervention {index}"' in answer.body  # the form comes back as typed
-            assert "Traceback" not in answer.body
-
     titles = assert_nothing_half_written(cluster.url)
-    answered = {f"Intervention {index}" for index, answer in rush.answers if answer.status == 303}
-    assert answered <= set(titles)
+    for index, answer in rush.answers:
+        title = f"Intervention {index}"
+        if answer.status == 303:
+            assert title in titles
+        else:
+            assert answer.headers["Retry-After"] == "30"
+            assert UNAVAILABLE in plain(answer.body)
+            assert "Traceback" not in answer.body
+            if NOT_SAVED in plain(answer.body):
+                assert title not in titles
+                assert f'value="{title}"' in answer.body  # the form comes back as typed
+            else:
+                # The server went just after the commit: stored, and a resend within the quarter hour is
+                # recognised as the same proposal.
+                assert title in titles
     delivered = flask_command(environment, "outbox", "deliver")
     assert delivered.returncode == 0, delivered.stdout + delivered.stderr
     assert_mailed_once(smtp, titles)
