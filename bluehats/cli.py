@@ -31,16 +31,22 @@ WATCH_INTERVAL = 5.0
 
 @outbox_cli.command("deliver")
 @click.option("--watch", is_flag=True, help="Continuer à envoyer, en respectant l’attente entre deux essais.")
-def deliver_command(watch: bool) -> None:
+@click.option(
+    "--reclaim",
+    is_flag=True,
+    help="Reprendre aussi les courriels réservés par un envoi interrompu (seulement si aucun autre envoi ne tourne).",
+)
+def deliver_command(watch: bool, reclaim: bool) -> None:
     """Send the pending mails (all at once by hand; --watch keeps running)."""
     if not watch:
         total = outbox.DeliveryReport()
         while True:  # every pending message, in batches, whatever its backoff
-            report = outbox.deliver(force=True)
+            report = outbox.deliver(force=True, reclaim=reclaim)
             total.add(report)
             if report.sent + report.failed < outbox.BATCH_SIZE or report.retried:
                 break
         print_report(total)
+        print_held_claims()
         sys.exit(1 if total.retried or total.failed else 0)
     click.echo("Envoi des courriels en continu (Ctrl+C pour arrêter).", err=True)
     while True:
@@ -58,6 +64,23 @@ def print_report(report: outbox.DeliveryReport) -> None:
         click.echo(f"  {error}", err=True)
 
 
+def print_held_claims() -> None:
+    """Say which mails another delivery (running, or killed) still holds, and when they will be taken back."""
+    held = outbox.held_claims(clock.now())
+    if held:
+        until = when(max(row.claimed_until for row in held))
+        click.echo(
+            f"{len(held)} courriel(s) réservé(s) par un autre envoi jusqu’à {until}, puis repris par l’envoi "
+            "suivant ; si cet envoi a été interrompu et qu’aucun autre ne tourne, "
+            "flask outbox deliver --reclaim les envoie tout de suite."
+        )
+
+
+def when(moment: datetime) -> str:
+    """Write a moment for the operator, in Paris time."""
+    return moment.astimezone(clock.PARIS).isoformat(timespec="seconds")
+
+
 @outbox_cli.command("list")
 @click.option("--all", "show_all", is_flag=True, help="Montrer aussi les courriels envoyés.")
 def list_command(show_all: bool) -> None:
@@ -68,8 +91,11 @@ def list_command(show_all: bool) -> None:
     rows = db.session.scalars(query).all()
     if not rows:
         click.echo("Aucun courriel en attente." if not show_all else "Aucun courriel.")
+    held = dict(outbox.held_claims(clock.now()))
     for message in rows:
-        due = max(message.not_before, message.next_attempt_at).isoformat(timespec="seconds")
+        due = when(max(message.not_before, message.next_attempt_at))
+        if message.id in held:
+            due = f"réservé jusqu’à {when(held[message.id])}"
         click.echo(
             f"{message.id}\t{message.status}\t{message.attempts} essai(s)\t{due}\t"
             f"{', '.join(message.recipients)}\t{message.subject}"

@@ -33,6 +33,8 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_PORT": 25,
     "MAIL_DEFAULT_SENDER": "Journée BlueHats <logiciels-libres@data.gouv.fr>",
     "SQLALCHEMY_ENGINE_OPTIONS": {},
+    # Seconds a write waits for a SQLite file locked by another program (a backup) before the visitor gets a 503.
+    "BLUEHATS_SQLITE_BUSY_TIMEOUT": 15,
     # A proposal may take an hour to write: the CSRF token lives as long as the session.
     "WTF_CSRF_TIME_LIMIT": None,
     "WTF_CSRF_CHECK_DEFAULT": False,  # checked by create_app()'s guard, after the login check
@@ -46,6 +48,9 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_ENABLED": True,
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": True,
+    # Redis gone: each process counts for itself (and says so in the log) until Redis answers again.
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+    "RATELIMIT_SWALLOW_ERRORS": True,
     "SEND_FILE_MAX_AGE_DEFAULT": 3600,
 }
 
@@ -72,6 +77,7 @@ def derive_settings(app: Flask) -> None:
         config["BLUEHATS_MAIL_DELIVERY"] = "immediate" if config["MAIL_SERVER"] else "console"
     if config["BLUEHATS_MAIL_DELIVERY"] not in {"immediate", "worker", "console"}:
         raise ValueError("BLUEHATS_MAIL_DELIVERY must be immediate, worker or console")
+    config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(config)
     for key in ("BLUEHATS_CFP_DEADLINE", "BLUEHATS_ANSWER_DATE"):
         if config[key] is not None:
             config[key] = parse_moment(config[key])
@@ -122,6 +128,16 @@ def site_url(app: Flask) -> str:
         )
     log.warning("BLUEHATS_SITE_URL is not set: links in mails and calendars will point to %s", DEVELOPMENT_URL)
     return DEVELOPMENT_URL
+
+
+def engine_options(config: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the engine options, with a liveness check of pooled connections to a database server."""
+    options = dict(config["SQLALCHEMY_ENGINE_OPTIONS"])
+    if not str(config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite"):
+        # After a server restart the pooled connections are dead: each is tested (and replaced) before use,
+        # so the site serves again by itself. A SQLite file has no connection to lose.
+        options.setdefault("pool_pre_ping", True)
+    return options
 
 
 def instance_secret_key(instance: Path) -> str:
