@@ -101,11 +101,13 @@ class Gunicorn:
 
 
 @contextmanager
-def gunicorn(environment: dict[str, str], log: Path, workers: int = 4) -> Iterator[Gunicorn]:
+def gunicorn(
+    environment: dict[str, str], log: Path, workers: int = 4, access_log: Path | None = None
+) -> Iterator[Gunicorn]:
     """Serve the real app with gunicorn's gthread workers, as gunicorn.conf.py sets it up; stop it after."""
     port = free_port()
     command = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--workers", str(workers)]
-    command += ["--bind", f"127.0.0.1:{port}", "--access-logfile", "/dev/null", "app:app"]
+    command += ["--bind", f"127.0.0.1:{port}", "--access-logfile", str(access_log or "/dev/null"), "app:app"]
     with log.open("w") as output:
         process = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=output, stderr=output)
         try:

@@ -81,10 +81,13 @@ def json_chunks(proposals: Iterable["Proposal"]) -> Iterator[str]:
     yield "\n]\n"
 
 
+# What Liquid, Markdown links, images, emphasis, code and table cells are made of, as HTML character references.
+_JEKYLL_MARKUP = str.maketrans({char: f"&#{ord(char)};" for char in "{}|[]()!*_`~"})
+
+
 def jekyll_text(value: str) -> str:
-    """Return a text that a Jekyll page shows as typed: no HTML, no Liquid, no Markdown table cell break."""
-    escaped = html.escape(" ".join(value.split()), quote=False)
-    return escaped.replace("{", "&#123;").replace("}", "&#125;").replace("|", "&#124;")
+    """Return a text that a Jekyll page shows as typed: no HTML, no Liquid, no Markdown link, emphasis or cell."""
+    return html.escape(" ".join(value.split()), quote=False).translate(_JEKYLL_MARKUP)
 
 
 def programme_jekyll(edition: Edition, talks: Iterable["Proposal"], page_url: str) -> str:

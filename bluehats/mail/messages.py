@@ -15,8 +15,12 @@ _BREAKS = re.compile(r"[ \t]*[\r\n\v\f\x85\u2028\u2029]+[ \t]*")
 
 
 def one_line(text: str) -> str:
-    """Join the lines of a text: a header holds one line (non-breaking spaces stay)."""
-    return _BREAKS.sub(" ", text).strip()
+    """Join the lines of a text for a header: one line, and no RFC 2047 encoded word for the library to decode.
+
+    The standard library decodes a « =?utf-8?q?…?= » met in a header's text, line breaks included: written as
+    « = ? », what a visitor typed stays the text it was.
+    """
+    return _BREAKS.sub(" ", text).strip().replace("=?", "= ?")
 
 
 def compose(template: str, recipients: list[str], subject: str, reply_to: str | None = None, **context) -> Mail:

@@ -3,10 +3,11 @@
 import re
 from typing import Any
 
+from email_validator import EmailNotValidError, validate_email
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, RadioField, StringField, TextAreaField
 from wtforms.fields import SelectChoice
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, StopValidation, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, StopValidation, ValidationError
 
 from ..core.dates import format_date, format_time
 from ..core.edition import Day, Edition
@@ -65,6 +66,12 @@ def plain_name(form: FlaskForm, field: StringField) -> None:
         raise ValidationError('Ce champ ne peut pas contenir les caractères < > , ; " @.')
 
 
+def no_encoded_word(form: FlaskForm, field: StringField) -> None:
+    """Refuse « =? », which mail software reads as the start of an encoded header (the field goes in one)."""
+    if field.data and "=?" in field.data:
+        raise ValidationError("Ce champ ne peut pas contenir un signe = suivi d’un point d’interrogation.")
+
+
 def one_line(form: FlaskForm, field: StringField) -> None:
     """Refuse line breaks in a one-line field (they would also break a mail header)."""
     if field.data and _LINE_BREAK.search(field.data):
@@ -102,6 +109,22 @@ def ascii_local_part(form: FlaskForm, field: StringField) -> None:
         )
 
 
+def deliverable_address(form: FlaskForm, field: StringField) -> None:
+    """Check the address's form, and keep its domain in ASCII (IDNA) so that any mail server takes it."""
+    try:
+        # A local part that is not ASCII needs SMTPUTF8, which few mail servers offer (ascii_local_part says so).
+        checked = validate_email(field.data or "", check_deliverability=False, allow_smtputf8=False)
+    except EmailNotValidError as error:
+        raise ValidationError(
+            "Saisissez une adresse électronique valide, par exemple prenom.nom@ville-exemple.fr."
+        ) from error
+    field.data = checked.ascii_email or field.data
+
+
+# What a name must not hold: it goes in mail headers.
+NAME_RULES = (plain_name, no_encoded_word)
+
+
 class ChoiceField(RadioField):
     """A radio group whose unknown value gets a French message."""
 
@@ -117,31 +140,35 @@ class ProposalForm(FlaskForm):
     first_name = StringField(
         "Prénom",
         filters=[strip],
-        validators=[DataRequired(REQUIRED), length(1, 100), one_line, no_control_characters, plain_name],
+        validators=[
+            DataRequired(REQUIRED),
+            length(1, 100),
+            one_line,
+            no_control_characters,
+            plain_name,
+            no_encoded_word,
+        ],
     )
     last_name = StringField(
         "Nom",
         filters=[strip],
-        validators=[DataRequired(REQUIRED), length(1, 100), one_line, no_control_characters, plain_name],
+        validators=[
+            DataRequired(REQUIRED),
+            length(1, 100),
+            one_line,
+            no_control_characters,
+            plain_name,
+            no_encoded_word,
+        ],
     )
     email = EmailField(
         "Adresse électronique",
         description=(
-            "Format attendu : prenom.nom@administration.gouv.fr. La confirmation et la réponse y seront envoyées."
+            "Votre adresse professionnelle, quel que soit votre employeur public (ministère, collectivité, "
+            "établissement…), par exemple prenom.nom@ville-exemple.fr. La confirmation et la réponse y seront envoyées."
         ),
         filters=[strip],
-        validators=[
-            DataRequired(REQUIRED),
-            length(1, 254),
-            one_line,
-            ascii_local_part,
-            Email(
-                message="Saisissez une adresse électronique valide, au format prenom.nom@administration.gouv.fr.",
-                check_deliverability=False,
-                # An address whose local part is not ASCII needs SMTPUTF8, which few mail servers offer.
-                allow_smtputf8=False,
-            ),
-        ],
+        validators=[DataRequired(REQUIRED), length(1, 254), one_line, ascii_local_part, deliverable_address],
     )
     administration = StringField(
         "Administration de rattachement",
@@ -157,7 +184,7 @@ class ProposalForm(FlaskForm):
     title = StringField(
         "Titre de l’intervention",
         filters=[strip],
-        validators=[DataRequired(REQUIRED), length(5, 150), one_line, no_control_characters],
+        validators=[DataRequired(REQUIRED), length(5, 150), one_line, no_control_characters, no_encoded_word],
     )
     abstract = TextAreaField(
         "Description de l’intervention",
