@@ -9,6 +9,7 @@ from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text, TypeDeco
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .core import clock
+from .core.people import Person, speakers_line
 from .core.vocabulary import Change, Decision, Kind, Labelled, MessageStatus, Status
 from .extensions import db
 
@@ -107,7 +108,17 @@ class Proposal(db.Model):
     # The private link is a MAC of this random secret; a new secret revokes the old link (None: a link of the
     # first release, a signed id, still accepted until renewed).
     link_secret: Mapped[str | None] = mapped_column(String(64))
+    # What the public programme shows, when organisers shorten what the speaker sent (None: as sent).
+    public_title: Mapped[str | None] = mapped_column(String(200))
+    public_speakers: Mapped[str | None] = mapped_column(String(300))
+    # After the day: the recording's address, and the slides (a file under instance/slides/, random name).
+    video_url: Mapped[str | None] = mapped_column(String(500))
+    slides_file: Mapped[str | None] = mapped_column(String(80))
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
+    cospeakers: Mapped[list["CoSpeaker"]] = relationship(
+        back_populates="proposal", order_by="CoSpeaker.position", cascade="all, delete-orphan"
+    )
     messages: Mapped[list["OutboxMessage"]] = relationship(back_populates="proposal")
     history: Mapped[list["HistoryLine"]] = relationship(
         back_populates="proposal", order_by="HistoryLine.id", cascade="all, delete-orphan"
@@ -129,6 +140,57 @@ class Proposal(db.Model):
     def speaker(self) -> str:
         """Return the speaker's full name."""
         return f"{self.first_name} {self.last_name}"
+
+    @property
+    def people(self) -> list[Person]:
+        """Return everyone who presents the talk, the speaker first."""
+        return [
+            Person(self.speaker, self.administration),
+            *(Person(f"{co.first_name} {co.last_name}", co.administration) for co in self.cospeakers),
+        ]
+
+    @property
+    def display_title(self) -> str:
+        """Return the title the programme shows."""
+        return self.public_title or self.title
+
+    @property
+    def speakers_line(self) -> str:
+        """Return the programme's line of speakers: the organisers' own, or everyone with their administrations."""
+        return self.public_speakers or speakers_line(self.people)
+
+
+class CoSpeaker(db.Model):
+    """Someone who presents a talk with its speaker (up to three per proposal)."""
+
+    __tablename__ = "cospeaker"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    email: Mapped[str] = mapped_column(String(254))
+    administration: Mapped[str] = mapped_column(String(200))
+
+    proposal: Mapped[Proposal] = relationship(back_populates="cospeakers")
+
+    @property
+    def name(self) -> str:
+        """Return the co-speaker's full name."""
+        return f"{self.first_name} {self.last_name}"
+
+
+class Break(db.Model):
+    """A moment of the programme without a talk: « Accueil », « Pause déjeuner »."""
+
+    __tablename__ = "programme_break"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition: Mapped[str] = mapped_column(String(60), index=True)
+    label: Mapped[str] = mapped_column(String(100))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class HistoryLine(db.Model):

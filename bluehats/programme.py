@@ -11,7 +11,7 @@ from .core.edition import Day, Edition
 from .core.vocabulary import Decision, Status
 from .editions import record_edition, setting_key
 from .extensions import db
-from .models import Proposal, Setting
+from .models import Break, Proposal, Setting
 from .web.database import write_transaction
 from .web.templating import current_edition
 
@@ -38,13 +38,25 @@ def scheduled_talks(edition_key: str | None = None) -> list[Proposal]:
     return sorted((talk for talk in talks if talk.starts_at), key=lambda talk: (talk.starts_at, talk.id))
 
 
-def by_day(talks: list[Proposal]) -> list[tuple[date, list[Proposal]]]:
-    """Group scheduled talks by their day in Paris, in time order."""
-    days: dict[date, list[Proposal]] = {}
-    for talk in talks:
-        if talk.starts_at:
-            days.setdefault(talk.starts_at.astimezone(PARIS).date(), []).append(talk)
-    return sorted(days.items())
+def breaks(edition_key: str | None = None) -> list[Break]:
+    """Return an edition's breaks in time order."""
+    return list(
+        db.session.scalars(
+            select(Break).where(Break.edition == (edition_key or current_edition().key)).order_by(Break.starts_at)
+        )
+    )
+
+
+def by_day(talks: list[Proposal], pauses: list[Break] | None = None) -> list[tuple[date, list[Proposal | Break]]]:
+    """Group scheduled talks and breaks by their day in Paris, in time order."""
+    days: dict[date, list[Proposal | Break]] = {}
+    for item in [*(talk for talk in talks if talk.starts_at), *(pauses or [])]:
+        assert item.starts_at is not None
+        days.setdefault(item.starts_at.astimezone(PARIS).date(), []).append(item)
+    return [
+        (day, sorted(items, key=lambda item: (item.starts_at, isinstance(item, Proposal))))
+        for day, items in sorted(days.items())
+    ]
 
 
 def parse_start(day: date, text: str) -> datetime | None:
