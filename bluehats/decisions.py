@@ -16,7 +16,7 @@ from .core.vocabulary import Change, Decision, Status
 from .editions import setting_key
 from .extensions import db
 from .mail import outbox
-from .mail.messages import compose, one_line, speaker_address
+from .mail.messages import compose, cospeaker_addresses, one_line, speaker_address
 from .models import OutboxMessage, Proposal, Setting
 from .web.database import write_transaction
 from .web.links import private_url
@@ -148,6 +148,23 @@ def compose_answer(proposal: Proposal, decision: Decision) -> outbox.Mail:
     )
 
 
+def compose_cospeaker_answer(proposal: Proposal, decision: Decision) -> outbox.Mail | None:
+    """Write the co-speakers' copy of an answer: the same words, without the speaker's private link."""
+    if not proposal.cospeakers:
+        return None
+    template = load_template(decision)
+    values = placeholder_values(proposal) | {"lien": f"(lien personnel envoyé à {proposal.speaker})"}
+    body = french_text(fill(template.body, values))
+    return compose(
+        "cospeaker_answer",
+        cospeaker_addresses(proposal),
+        fill(template.subject, values),
+        reply_to=current_edition().contact,
+        proposal=proposal,
+        body=body,
+    )
+
+
 def decide(proposal_id: int, decision: Decision | None, organiser: str) -> bool:
     """Record (or clear) a decision; it can change until the answer is queued. Return whether it changed."""
     with write_transaction():
@@ -197,6 +214,9 @@ def send_decisions(organiser: str) -> list[OutboxMessage]:
                     compose_answer(proposal, decision), f"answer-{decision.value}", proposal, not_before=leaves
                 )
             )
+            copy = compose_cospeaker_answer(proposal, decision)
+            if copy is not None:
+                messages.append(outbox.queue(copy, f"cospeakers-answer-{decision.value}", proposal, not_before=leaves))
             proposal.answered_at = now
             history.record(proposal, organiser, Change.ANSWERED, f"départ le {format_datetime(leaves)}")
         return messages

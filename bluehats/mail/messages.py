@@ -62,6 +62,25 @@ def speaker_confirmation(proposal: Proposal) -> Mail:
     )
 
 
+def cospeaker_addresses(proposal: Proposal) -> list[str]:
+    """Return the co-speakers as recipients."""
+    return [str(Address(display_name=display_name(co.name), addr_spec=co.email)) for co in proposal.cospeakers]
+
+
+def cospeaker_copy(proposal: Proposal) -> Mail | None:
+    """Tell the co-speakers what was sent in their name (None when there are none)."""
+    if not proposal.cospeakers:
+        return None
+    edition = current_edition()
+    return compose(
+        "cospeaker_copy",
+        cospeaker_addresses(proposal),
+        f"{edition.dated_name} : proposition « {one_line(proposal.title)} » ({proposal.reference})",
+        reply_to=speaker_address(proposal),
+        proposal=proposal,
+    )
+
+
 def organiser_notification(proposal: Proposal, change: str = "new") -> Mail | None:
     """Tell the organisers of a new, edited or withdrawn proposal (None when none is configured)."""
     organisers = list(current_app.config["BLUEHATS_ORGANISER_EMAILS"])

@@ -5,7 +5,7 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, RadioField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, FieldList, Form, FormField, RadioField, StringField, TextAreaField
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, StopValidation, ValidationError
 
@@ -123,6 +123,40 @@ def deliverable_address(form: FlaskForm, field: StringField) -> None:
 
 # What a name must not hold: it goes in mail headers.
 NAME_RULES = (plain_name, no_encoded_word)
+COSPEAKER_FIELDS = ("first_name", "last_name", "email", "administration")
+MAX_COSPEAKERS = 3
+
+
+class CoSpeakerForm(Form):
+    """One co-speaker: a row wholly empty is ignored, a row partly filled needs its four fields."""
+
+    first_name = StringField("Prénom", filters=[strip], validators=[Optional(), length(1, 100), one_line, *NAME_RULES])
+    last_name = StringField("Nom", filters=[strip], validators=[Optional(), length(1, 100), one_line, *NAME_RULES])
+    email = EmailField(
+        "Adresse électronique",
+        filters=[strip],
+        validators=[Optional(), length(1, 254), one_line, ascii_local_part, deliverable_address],
+    )
+    administration = StringField(
+        "Administration de rattachement",
+        filters=[strip],
+        validators=[Optional(), length(2, 200), one_line, no_control_characters],
+    )
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """Check each field, then that a row begun is complete."""
+        valid = super().validate(extra_validators)
+        if self.is_empty():
+            return valid
+        for name in COSPEAKER_FIELDS:
+            if not self[name].data:
+                self[name].errors.append("Ce champ est obligatoire pour chaque co-intervenant·e indiqué·e.")
+                valid = False
+        return valid
+
+    def is_empty(self) -> bool:
+        """Tell whether nothing was typed in the row."""
+        return not any(self[name].data for name in COSPEAKER_FIELDS)
 
 
 class ChoiceField(RadioField):
@@ -207,6 +241,12 @@ class ProposalForm(FlaskForm):
         choices=[],
         validators=[InputRequired("Choisissez le jour qui vous convient, ou « Indifférent ».")],
     )
+    cospeakers = FieldList(
+        FormField(CoSpeakerForm),
+        "Co-intervenant·es",
+        min_entries=MAX_COSPEAKERS,
+        max_entries=MAX_COSPEAKERS,
+    )
     consent = BooleanField(
         "J’accepte que ces informations soient utilisées pour étudier ma proposition et construire le programme",
         validators=[
@@ -243,6 +283,28 @@ class ProposalForm(FlaskForm):
         if "email" in self:
             data["email"] = self.email.data
         return data
+
+    def cospeaker_data(self) -> list[dict[str, str]]:
+        """Return the co-speakers typed, wholly empty rows left out."""
+        rows = (entry.form for entry in self.cospeakers)
+        return [{name: row[name].data for name in COSPEAKER_FIELDS} for row in rows if not row.is_empty()]
+
+    def error_list(self) -> list[tuple[str, str, str]]:
+        """Return (field id, label, first message) of each field in error, co-speakers' fields included."""
+        found = []
+        for field in self:
+            if field.name == "cospeakers":
+                for number, entry in enumerate(field, start=1):
+                    found += [
+                        (sub.id, f"Co-intervenant·e {number}, {sub.label.text.lower()}", sub.errors[0])
+                        for sub in entry.form
+                        if sub.errors
+                    ]
+            elif field.errors:
+                found.append(
+                    (field.id + ("-0" if field.type == "ChoiceField" else ""), field.label.text, field.errors[0])
+                )
+        return found
 
 
 def day_label(day: Day) -> str:

@@ -16,7 +16,7 @@ from ..editions import next_number, record_edition
 from ..extensions import db
 from ..mail import messages as mails
 from ..mail import outbox
-from ..models import Proposal
+from ..models import CoSpeaker, Proposal
 from ..web.database import write_transaction
 from ..web.links import new_link_secret
 from ..web.templating import current_edition
@@ -32,6 +32,7 @@ FIELD_LABELS = {
     "kind": "type",
     "duration": "durée",
     "preferred_day": "jour préféré",
+    "cospeakers": "co-intervenant·es",
 }
 # The same address and title again within this window is a double click or a resend.
 DUPLICATE_WINDOW = timedelta(minutes=15)
@@ -96,7 +97,10 @@ def recent_twin(edition_key: str, email: str, title: str, now: datetime) -> Prop
 
 
 def submit_proposal(
-    data: dict[str, Any], honeypot: str = "", sent_from_here: frozenset[int] = frozenset()
+    data: dict[str, Any],
+    honeypot: str = "",
+    sent_from_here: frozenset[int] = frozenset(),
+    cospeakers: list[dict[str, str]] | None = None,
 ) -> Submission:
     """Store a proposal and its two mails, unless it repeats one sent minutes ago; a filled honeypot stores spam.
 
@@ -131,11 +135,20 @@ def submit_proposal(
             created_at=now,
             updated_at=now,
         )
+        proposal.cospeakers = [CoSpeaker(position=index, **row) for index, row in enumerate(cospeakers or [])]
         db.session.add(proposal)
-        db.session.flush()  # the id names the reference and the private link
+        db.session.flush()  # the id names the private link
         if not honeypot:
             queue_mails(proposal, mails.speaker_confirmation(proposal), "new")
+            queue_cospeaker_copy(proposal)
         return Submission(Received.NEW, proposal.id)
+
+
+def queue_cospeaker_copy(proposal: Proposal) -> None:
+    """Send the co-speakers a copy of what was sent (without the private link, which is the speaker's)."""
+    copy = mails.cospeaker_copy(proposal)
+    if copy is not None:
+        outbox.queue(copy, "cospeakers-new", proposal)
 
 
 def queue_mails(proposal: Proposal, to_speaker: outbox.Mail | None, change: str) -> None:
@@ -147,7 +160,17 @@ def queue_mails(proposal: Proposal, to_speaker: outbox.Mail | None, change: str)
         outbox.queue(notice, f"organisers-{change}", proposal)
 
 
-def update_proposal(proposal_id: int, data: dict[str, Any], accepting: bool) -> list[str] | None:
+def cospeaker_rows(proposal: Proposal) -> list[dict[str, str]]:
+    """Return a proposal's co-speakers as the form's rows."""
+    return [
+        {name: getattr(co, name) for name in ("first_name", "last_name", "email", "administration")}
+        for co in proposal.cospeakers
+    ]
+
+
+def update_proposal(
+    proposal_id: int, data: dict[str, Any], accepting: bool, cospeakers: list[dict[str, str]] | None = None
+) -> list[str] | None:
     """Apply the speaker's edit, mail them a copy and tell the organisers; return the changed fields' names.
 
     None when the proposal can no longer change.
@@ -157,6 +180,8 @@ def update_proposal(proposal_id: int, data: dict[str, Any], accepting: bool) -> 
         if proposal is None or not can_edit(proposal, accepting):
             return None
         changed = {name: value for name, value in data.items() if getattr(proposal, name) != value}
+        if cospeakers is not None and cospeakers != cospeaker_rows(proposal):
+            changed["cospeakers"] = [CoSpeaker(position=index, **row) for index, row in enumerate(cospeakers)]
         if not changed:
             return []
         for name, value in changed.items():

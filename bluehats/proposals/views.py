@@ -88,7 +88,10 @@ def submit():
     sent_here = [value for value in session.get(SENT_HERE, []) if isinstance(value, int)]
     try:
         submission = submit_proposal(
-            form.proposal_data(), honeypot=form.website.data or "", sent_from_here=frozenset(sent_here)
+            form.proposal_data(),
+            honeypot=form.website.data or "",
+            sent_from_here=frozenset(sent_here),
+            cospeakers=form.cospeaker_data(),
         )
     except SQLAlchemyError as error:
         if not database_unavailable(error):
@@ -166,7 +169,7 @@ def edit(token: str):
     form = EditProposalForm()
     if not form.validate_on_submit():
         return show_private(proposal, token, form)
-    changed = update_proposal(proposal.id, form.proposal_data(), accepting())
+    changed = update_proposal(proposal.id, form.proposal_data(), accepting(), form.cospeaker_data())
     if changed:
         flash(f"Modification enregistrée ({', '.join(changed)}). Un courriel vous en envoie une copie.", "success")
     elif changed is None:

@@ -35,6 +35,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["day_fr"] = day_fr
     app.jinja_env.globals["attrs"] = attrs
     app.jinja_env.globals["external_url"] = external_url
+    app.jinja_env.globals["form_errors"] = form_errors
     # Templates compare codes with the enums themselves, never with strings.
     app.jinja_env.globals.update(
         Change=Change, Decision=Decision, Kind=Kind, MessageStatus=MessageStatus, Publication=Publication, Status=Status
@@ -49,6 +50,17 @@ def init_app(app: Flask) -> None:
 def attrs(**values: object) -> dict[str, object]:
     """Return HTML attributes without the unset ones (WTForms would write None as "None")."""
     return {name: value for name, value in values.items() if value is not None}
+
+
+def form_errors(form: Any) -> list[tuple[str, str, str]]:
+    """Return (field id, label, first message) of each field in error, for a form's error summary."""
+    if hasattr(form, "error_list"):
+        return form.error_list()
+    return [
+        (field.id + ("-0" if field.type == "ChoiceField" else ""), field.label.text, field.errors[0])
+        for field in form
+        if field.errors
+    ]
 
 
 def day_fr(key: str | None) -> str:
