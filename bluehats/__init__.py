@@ -66,7 +66,9 @@ def register_migrations(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Mount the site's parts."""
     from .admin import bp as admin_bp
+    from .proposals import talk  # noqa: F401 - adds the accepted talk's routes to the blueprint
     from .proposals.views import bp as proposals_bp
+    from .public import slides  # noqa: F401 - adds the slides' download to the blueprint
     from .public.views import bp as public_bp
 
     app.register_blueprint(public_bp)
@@ -74,9 +76,19 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
 
 
+UPLOAD_ENDPOINTS = {"proposals.upload_slides", "admin.talk_slides"}
+UPLOAD_MAX_BYTES = 21 * 1024 * 1024  # 20 MB of slides, and the form around them
+
+
 def register_guards(app: Flask) -> None:
-    """Check the organiser's session, then the CSRF token, in that order, before every view."""
+    """Allow uploads where they belong, check the organiser's session, then the CSRF token, before every view."""
     from .admin.blueprint import require_organiser
+
+    @app.before_request
+    def allow_uploads() -> None:
+        # Everywhere else a body stays under MAX_CONTENT_LENGTH; the form is read (CSRF) after this.
+        if request.endpoint in UPLOAD_ENDPOINTS:
+            request.max_content_length = UPLOAD_MAX_BYTES
 
     app.before_request(require_organiser)
 

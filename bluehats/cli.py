@@ -198,5 +198,8 @@ def send_decisions_command() -> None:
 
 def init_app(app: Flask) -> None:
     """Register the command groups."""
-    for group in (outbox_cli, proposals_cli, organisers_cli, decisions_cli):
+    # Imported here: that module adds « flask decisions set » to this module's decisions group.
+    from .programme_commands import programme_cli
+
+    for group in (outbox_cli, proposals_cli, organisers_cli, decisions_cli, programme_cli):
         app.cli.add_command(group)

@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 
 from .core.clock import PARIS
-from .core.dates import format_time
+from .core.dates import format_date, format_time
 from .core.edition import Day, Edition
 from .core.vocabulary import Decision, Status
 from .editions import record_edition, setting_key
@@ -158,3 +158,84 @@ def read_schedule_form(form: Mapping[str, str], talks: list[Proposal], edition: 
         position = int(position_text) if position_text.isascii() and position_text.isdigit() else None
         entries[talk.id] = (min(position, 10_000) if position else None, start)
     return entries, errors
+
+
+class ScheduleError(ValueError):
+    """A place in the programme the site refuses; the message says why, in French."""
+
+
+def day_of(edition: Edition, start: datetime, minutes: int) -> Day:
+    """Return the edition's day a slot falls in, or raise ScheduleError."""
+    for day in edition.days:
+        if fits(day, start, minutes):
+            return day
+    hours = ", ".join(f"{format_date_time_span(day)}" for day in edition.days)
+    raise ScheduleError(f"Ce créneau sort des horaires de l’édition ({hours}).")
+
+
+def format_date_time_span(day: Day) -> str:
+    """Return « 8 novembre 2022 de 9 h à 18 h »."""
+    return f"{format_date(day.start)} de {format_time(day.start)} à {format_time(day.end)}"
+
+
+def add_break(edition: Edition, label: str, start: datetime, end: datetime) -> Break:
+    """Add a break (« Pause déjeuner ») to the edition's programme; raise ScheduleError if it cannot be."""
+    label = " ".join(label.split())
+    if not label or len(label) > 100:
+        raise ScheduleError("Donnez à la pause un nom de 1 à 100 caractères, par exemple « Pause déjeuner ».")
+    if end <= start:
+        raise ScheduleError("La fin de la pause doit venir après son début.")
+    day_of(edition, start, int((end - start).total_seconds() // 60))
+    with write_transaction():
+        record_edition(edition)
+        pause = Break(edition=edition.key, label=label, starts_at=start, ends_at=end)
+        db.session.add(pause)
+        return pause
+
+
+def remove_break(break_id: int) -> bool:
+    """Remove a break of the current edition's programme."""
+    with write_transaction():
+        pause = db.session.get(Break, break_id) if 0 < break_id < 2**31 else None
+        if pause is None or pause.edition != current_edition().key:
+            return False
+        db.session.delete(pause)
+        return True
+
+
+def place_talk(edition: Edition, reference: str, start: datetime) -> Proposal:
+    """Give an accepted talk its start time; raise ScheduleError for an unknown or unfit talk or time."""
+    with write_transaction():
+        talk = db.session.scalars(select(Proposal).where(Proposal.reference == reference)).first()
+        if talk is None or talk.edition != edition.key:
+            raise ScheduleError(f"Aucune proposition {reference} dans l’édition {edition.key}.")
+        if talk.status != Status.SUBMITTED or talk.decision != Decision.ACCEPTED:
+            raise ScheduleError(f"{reference} n’est pas une intervention retenue : elle ne peut pas être placée.")
+        day_of(edition, start, talk.duration)
+        talk.starts_at = start
+        return talk
+
+
+def timeline_warnings(edition: Edition, talks: list[Proposal], pauses: list[Break]) -> list[str]:
+    """Say, in French, where the programme's slots overlap and where a day has a gap."""
+    warnings = []
+    for day, items in by_day(talks, pauses):
+        previous = None
+        for item in items:
+            assert item.starts_at is not None and item.ends_at is not None
+            if previous is not None and previous.ends_at is not None:
+                if item.starts_at < previous.ends_at:
+                    warnings.append(f"{slot_name(item)} chevauche {slot_name(previous)} ({format_date(day)}).")
+                elif item.starts_at > previous.ends_at:
+                    minutes = int((item.starts_at - previous.ends_at).total_seconds() // 60)
+                    warnings.append(f"{minutes} min libres avant {slot_name(item)} ({format_date(day)}).")
+            if previous is None or item.ends_at > (previous.ends_at or item.ends_at):
+                previous = item
+    return warnings
+
+
+def slot_name(item: Proposal | Break) -> str:
+    """Name a slot in a warning: « BH22-0003 (9 h 30) », « Pause déjeuner (12 h) »."""
+    assert item.starts_at is not None
+    name = item.reference if isinstance(item, Proposal) else item.label
+    return f"{name} ({format_time(item.starts_at)})"

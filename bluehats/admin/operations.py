@@ -2,7 +2,7 @@
 
 from .. import history
 from ..core import clock
-from ..core.vocabulary import Change, MessageStatus, Status
+from ..core.vocabulary import Change, MessageStatus, Notice, Status
 from ..extensions import db
 from ..mail import messages as mails
 from ..models import OutboxMessage, Proposal
@@ -18,7 +18,7 @@ def restore_spam(proposal_id: int, organiser: str) -> bool:
             return False
         proposal.status = Status.SUBMITTED
         history.record(proposal, organiser, Change.RESTORED)
-        queue_mails(proposal, mails.speaker_confirmation(proposal), "new")
+        queue_mails(proposal, mails.speaker_confirmation(proposal), Notice.NEW)
         return True
 
 

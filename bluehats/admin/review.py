@@ -2,6 +2,7 @@
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 
+from ..core.people import speakers_line
 from ..core.vocabulary import Decision, Kind
 from ..decisions import decide
 from ..extensions import db
@@ -56,7 +57,14 @@ def proposal_or_404(proposal_id: int) -> Proposal:
 @bp.get("/propositions/<int:proposal_id>")
 def proposal_detail(proposal_id: int):
     """Show every field, the history, the notes and the decision."""
-    return render_template("admin/detail.html", proposal=proposal_or_404(proposal_id), note_form=NoteForm())
+    return show_detail(proposal_or_404(proposal_id), NoteForm())
+
+
+def show_detail(proposal: Proposal, note_form: NoteForm) -> str:
+    """Render a proposal's page."""
+    return render_template(
+        "admin/detail.html", proposal=proposal, note_form=note_form, speakers_default=speakers_line(proposal.people)
+    )
 
 
 @bp.post("/propositions/<int:proposal_id>/decision")
@@ -80,7 +88,7 @@ def proposal_note(proposal_id: int):
     proposal = proposal_or_404(proposal_id)
     form = NoteForm()
     if not form.validate_on_submit():
-        return render_template("admin/detail.html", proposal=proposal, note_form=form), 400
+        return show_detail(proposal, form), 400
     add_note(proposal_id, actor(), form.text.data)
     flash("Note ajoutée.", "success")
     return redirect(url_for("admin.proposal_detail", proposal_id=proposal_id, _anchor="notes"), code=303)

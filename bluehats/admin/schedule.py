@@ -9,15 +9,21 @@ from ..core.edition import Edition
 from ..core.exports import programme_jekyll
 from ..core.vocabulary import Publication
 from ..programme import (
+    ScheduleError,
     accepted_talks,
+    add_break,
     auto_schedule,
+    breaks,
     is_published,
+    parse_start,
     published_at,
     read_schedule_form,
+    remove_break,
     save_schedule,
     scheduled_talks,
     set_publication,
     talk_day,
+    timeline_warnings,
 )
 from ..web.links import external_url
 from ..web.templating import current_edition
@@ -28,6 +34,7 @@ from .blueprint import bp
 def programme():
     """Show the accepted talks with their order and start times, and the publication state."""
     talks = accepted_talks()
+    pauses = breaks()
     minutes = sum(talk.duration for talk in talks)
     return render_template(
         "admin/programme.html",
@@ -36,6 +43,8 @@ def programme():
         programme_minutes=current_app.config["BLUEHATS_PROGRAMME_MINUTES"] or current_edition().minutes,
         published_at=published_at(),
         is_published=is_published(clock.now()),
+        pauses=pauses,
+        warnings=timeline_warnings(current_edition(), talks, pauses),
         talk_day=lambda talk: talk_day(current_edition(), talk),
     )
 
@@ -51,6 +60,33 @@ def save_programme():
     save_schedule(entries)
     flash("Programme enregistré.", "success")
     return redirect(url_for("admin.programme"), code=303)
+
+
+@bp.post("/programme/pauses")
+def add_programme_break():
+    """Add a break (« Accueil », « Pause déjeuner ») at the times typed."""
+    edition = current_edition()
+    day = edition.day(request.form.get("day", "")) or edition.days[0]
+    start = parse_start(day.date, request.form.get("start", ""))
+    end = parse_start(day.date, request.form.get("end", ""))
+    if start is None or end is None:
+        flash("Pause : horaires illisibles (exemple : 12:30 et 14:00).", "error")
+        return redirect(url_for("admin.programme", _anchor="pauses"), code=303)
+    try:
+        add_break(edition, request.form.get("label", ""), start, end)
+    except ScheduleError as error:
+        flash(f"Pause : {error}", "error")
+    else:
+        flash("Pause ajoutée au programme.", "success")
+    return redirect(url_for("admin.programme", _anchor="pauses"), code=303)
+
+
+@bp.post("/programme/pauses/<int:break_id>/retrait")
+def remove_programme_break(break_id: int):
+    """Remove a break."""
+    if remove_break(break_id):
+        flash("Pause retirée du programme.", "success")
+    return redirect(url_for("admin.programme", _anchor="pauses"), code=303)
 
 
 @bp.post("/programme/a-la-suite")

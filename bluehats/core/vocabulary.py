@@ -63,6 +63,15 @@ class Change(Labelled):
     VIDEO = "video"
 
 
+class Notice(Labelled):
+    """What the organisers are told of: the subject of their notification."""
+
+    NEW = "new"
+    EDITED = "edited"
+    WITHDRAWN = "withdrawn"
+    CANCELLED = "cancelled"
+
+
 class Publication(Labelled):
     """How the organisers publish the programme."""
 
@@ -98,6 +107,10 @@ LABELS: dict[Labelled, str] = {
     Change.PROGRAMME_EDITED: "Titre ou intervenant·es du programme modifiés",
     Change.SLIDES: "Support de présentation",
     Change.VIDEO: "Enregistrement",
+    Notice.NEW: "Nouvelle proposition",
+    Notice.EDITED: "Proposition modifiée",
+    Notice.WITHDRAWN: "Proposition retirée",
+    Notice.CANCELLED: "Intervention annulée",
     Publication.NOW: "Publier maintenant",
     Publication.ANSWER_DATE: "Publier à la date des réponses",
     Publication.HELD: "Ne pas publier",

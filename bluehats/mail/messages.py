@@ -6,6 +6,7 @@ from email.headerregistry import Address
 from flask import current_app, render_template
 
 from ..core.typography import french_text
+from ..core.vocabulary import Notice
 from ..models import Proposal
 from ..web.links import admin_url, private_url
 from ..web.templating import current_edition
@@ -81,21 +82,27 @@ def cospeaker_copy(proposal: Proposal) -> Mail | None:
     )
 
 
-def organiser_notification(proposal: Proposal, change: str = "new") -> Mail | None:
+# The first sentence of the organisers' notification, for each kind.
+NOTICE_INTROS = {
+    Notice.NEW: "Une nouvelle proposition d’intervention est arrivée.",
+    Notice.EDITED: "La personne a modifié sa proposition d’intervention ; voici la nouvelle version.",
+    Notice.WITHDRAWN: "La personne a retiré sa proposition d’intervention.",
+    Notice.CANCELLED: "Cette intervention retenue est annulée : elle quitte le programme, son créneau est libre.",
+}
+
+
+def organiser_notification(proposal: Proposal, change: Notice = Notice.NEW) -> Mail | None:
     """Tell the organisers of a new, edited or withdrawn proposal (None when none is configured)."""
     organisers = list(current_app.config["BLUEHATS_ORGANISER_EMAILS"])
     if not organisers:
         return None
-    prefix = {"new": "Nouvelle proposition", "edited": "Proposition modifiée", "withdrawn": "Proposition retirée"}[
-        change
-    ]
     return compose(
         "organiser_notification",
         organisers,
-        f"{prefix} : « {one_line(proposal.title)} »",
+        f"{change.label} : « {one_line(proposal.title)} »",
         reply_to=speaker_address(proposal),
         proposal=proposal,
-        change=change,
+        intro=NOTICE_INTROS[change],
         admin_link=admin_url(proposal.id),
     )
 

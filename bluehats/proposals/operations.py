@@ -10,7 +10,7 @@ from sqlalchemy import func, select, text
 from .. import history
 from ..core import clock
 from ..core.edition import Edition, cfp_state
-from ..core.vocabulary import Change, Decision, Status
+from ..core.vocabulary import Change, Decision, Notice, Status
 from ..decisions import answer_is_public
 from ..editions import next_number, record_edition
 from ..extensions import db
@@ -139,7 +139,7 @@ def submit_proposal(
         db.session.add(proposal)
         db.session.flush()  # the id names the private link
         if not honeypot:
-            queue_mails(proposal, mails.speaker_confirmation(proposal), "new")
+            queue_mails(proposal, mails.speaker_confirmation(proposal), Notice.NEW)
             queue_cospeaker_copy(proposal)
         return Submission(Received.NEW, proposal.id)
 
@@ -151,7 +151,7 @@ def queue_cospeaker_copy(proposal: Proposal) -> None:
         outbox.queue(copy, "cospeakers-new", proposal)
 
 
-def queue_mails(proposal: Proposal, to_speaker: outbox.Mail | None, change: str) -> None:
+def queue_mails(proposal: Proposal, to_speaker: outbox.Mail | None, change: Notice) -> None:
     """Queue the speaker's mail (if any) and the organisers' notice of a change."""
     if to_speaker is not None:
         outbox.queue(to_speaker, f"speaker-{change}", proposal)
@@ -189,7 +189,7 @@ def update_proposal(
         proposal.updated_at = clock.now()
         labels = [FIELD_LABELS[name] for name in changed]
         history.record(proposal, proposal.email, Change.EDITED, ", ".join(labels))
-        queue_mails(proposal, mails.edit_confirmation(proposal, labels), "edited")
+        queue_mails(proposal, mails.edit_confirmation(proposal, labels), Notice.EDITED)
         return labels
 
 
@@ -204,7 +204,7 @@ def withdraw_proposal(proposal_id: int, accepting: bool) -> bool:
         proposal.withdrawn_at = now
         proposal.updated_at = now
         history.record(proposal, proposal.email, Change.WITHDRAWN)
-        queue_mails(proposal, mails.withdrawal_confirmation(proposal), "withdrawn")
+        queue_mails(proposal, mails.withdrawal_confirmation(proposal), Notice.WITHDRAWN)
         return True
 
 

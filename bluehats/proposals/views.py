@@ -8,6 +8,7 @@ from ..core import clock
 from ..decisions import answer_is_public
 from ..extensions import db, limiter
 from ..models import Proposal
+from ..programme import is_published
 from ..web.caching import render_once
 from ..web.errors import database_unavailable, unavailable_response
 from ..web.links import private_url, proposal_from_token
@@ -141,6 +142,7 @@ def show_private(proposal: Proposal, token: str, form: EditProposalForm, status:
         form=form,
         editable=can_edit(proposal, accepting()),
         answer_public=answer_is_public(proposal, clock.now()),
+        published=is_published(clock.now(), proposal.edition),
         token=token,
         administrations=ADMINISTRATIONS,
     )
