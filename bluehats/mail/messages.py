@@ -2,6 +2,7 @@
 
 import re
 from email.headerregistry import Address
+from typing import Any
 
 from flask import current_app, render_template
 
@@ -50,17 +51,24 @@ def speaker_address(proposal: Proposal) -> str:
     return str(Address(display_name=display_name(proposal.speaker), addr_spec=proposal.email))
 
 
+def to_speaker(template: str, proposal: Proposal, subject: str, **context: Any) -> Mail:
+    """Compose a mail to the speaker, answered to the organisers' contact, with the proposal and its private link."""
+    return compose(
+        template,
+        [speaker_address(proposal)],
+        subject,
+        reply_to=current_edition().contact,
+        proposal=proposal,
+        private_link=private_url(proposal),
+        **context,
+    )
+
+
 def speaker_confirmation(proposal: Proposal) -> Mail:
     """The acknowledgement sent to the speaker, with the full recap and the private link."""
     edition = current_edition()
-    return compose(
-        "speaker_confirmation",
-        [speaker_address(proposal)],
-        f"{edition.dated_name} : votre proposition « {one_line(proposal.title)} » ({proposal.reference})",
-        reply_to=edition.contact,
-        proposal=proposal,
-        private_link=private_url(proposal),
-    )
+    subject = f"{edition.dated_name} : votre proposition « {one_line(proposal.title)} » ({proposal.reference})"
+    return to_speaker("speaker_confirmation", proposal, subject)
 
 
 def cospeaker_addresses(proposal: Proposal) -> list[str]:
@@ -109,38 +117,18 @@ def organiser_notification(proposal: Proposal, change: Notice = Notice.NEW) -> M
 
 def edit_confirmation(proposal: Proposal, changed: list[str]) -> Mail:
     """Send the speaker a copy of their edited proposal, naming what changed."""
-    edition = current_edition()
-    return compose(
-        "edit_confirmation",
-        [speaker_address(proposal)],
-        f"{edition.brand} : votre proposition « {one_line(proposal.title)} » est modifiée ({proposal.reference})",
-        reply_to=edition.contact,
-        proposal=proposal,
-        changed=changed,
-        private_link=private_url(proposal),
-    )
+    brand = current_edition().brand
+    subject = f"{brand} : votre proposition « {one_line(proposal.title)} » est modifiée ({proposal.reference})"
+    return to_speaker("edit_confirmation", proposal, subject, changed=changed)
 
 
 def new_private_link(proposal: Proposal) -> Mail:
     """Send the speaker the new private link that replaces a revoked one."""
-    edition = current_edition()
-    return compose(
-        "new_private_link",
-        [speaker_address(proposal)],
-        f"{edition.brand} : votre nouveau lien personnel ({proposal.reference})",
-        reply_to=edition.contact,
-        proposal=proposal,
-        private_link=private_url(proposal),
-    )
+    subject = f"{current_edition().brand} : votre nouveau lien personnel ({proposal.reference})"
+    return to_speaker("new_private_link", proposal, subject)
 
 
 def withdrawal_confirmation(proposal: Proposal) -> Mail:
     """Confirm to the speaker that the proposal is withdrawn."""
-    edition = current_edition()
-    return compose(
-        "withdrawal_confirmation",
-        [speaker_address(proposal)],
-        f"{edition.brand} : votre proposition « {one_line(proposal.title)} » est retirée",
-        reply_to=edition.contact,
-        proposal=proposal,
-    )
+    subject = f"{current_edition().brand} : votre proposition « {one_line(proposal.title)} » est retirée"
+    return to_speaker("withdrawal_confirmation", proposal, subject)
