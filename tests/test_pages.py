@@ -234,7 +234,7 @@ def test_static_urls_carry_their_content_hash_and_are_cached_for_long(client):
 def test_announcement_answers_304_when_the_browser_has_it(client, clock):
     first = client.get("/")
     etag = first.headers["ETag"]
-    assert first.headers["Cache-Control"] == "public, no-cache"
+    assert first.headers["Cache-Control"] == "public, max-age=0, s-maxage=60, stale-while-revalidate=60"
     again = client.get("/", headers={"If-None-Match": etag})
     assert again.status_code == 304
     assert again.data == b""

@@ -19,6 +19,7 @@ from ..core import clock
 from ..decisions import answer_is_public, confirm_participation
 from ..extensions import db, limiter
 from ..models import Proposal, Status
+from ..web.caching import NO_STORE
 from ..web.links import private_url, proposal_id_from_token
 from ..web.templating import cfp_key, current_event
 from .forms import ABSTRACT_MAX, ABSTRACT_MIN, ADMINISTRATIONS, EditProposalForm, ProposalForm
@@ -31,6 +32,13 @@ bp = Blueprint("proposals", __name__)
 def abstract_limits() -> dict[str, int]:
     """Give the templates the description's length limits (the counter shows them)."""
     return {"abstract_min": ABSTRACT_MIN, "abstract_max": ABSTRACT_MAX}
+
+
+@bp.after_request
+def never_store(response: Response) -> Response:
+    """Keep the speaker's pages (a CSRF token, a proposal, a private link) out of every cache."""
+    response.headers["Cache-Control"] = NO_STORE
+    return response
 
 
 # Per client address. Agents of a whole ministry may reach the site through one proxy, the same
@@ -80,9 +88,7 @@ def empty_form() -> Response:
             csrf_token=lambda: CSRF_SLOT,
         ),
     )
-    response = make_response(body.decode("utf-8").replace(CSRF_SLOT, generate_csrf()))
-    response.headers["Cache-Control"] = "private, no-store"  # the token is this visitor's
-    return response
+    return make_response(body.decode("utf-8").replace(CSRF_SLOT, generate_csrf()))
 
 
 @bp.get("/proposer/merci")

@@ -1,6 +1,6 @@
 """Routes of the public pages."""
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, url_for
+from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
 from sqlalchemy import func, select
 
 from ..core import clock
@@ -9,13 +9,21 @@ from ..core.content import load_page
 from ..extensions import db
 from ..models import MessageStatus, OutboxMessage
 from ..programme import is_published, scheduled_talks
-from ..web.caching import cached_page, cached_path
+from ..web.caching import CACHE_CONTROL, cached_page, cached_path
 from ..web.templating import cfp_key, current_event
 
 bp = Blueprint("public", __name__)
 
 
 LEGAL_PAGES = ("mentions-legales", "donnees-personnelles", "accessibilite")
+
+
+@bp.after_request
+def shared_cache(response: Response) -> Response:
+    """Let browsers and nginx keep the public pages (the same for every visitor) as CACHE_CONTROL says."""
+    if request.endpoint != "public.healthz" and response.status_code == 200:
+        response.headers.setdefault("Cache-Control", CACHE_CONTROL)
+    return response
 
 
 @bp.get("/")

@@ -13,7 +13,11 @@ from werkzeug.wrappers import Request
 from .security import security_headers
 
 MAX_PAGES = 64  # a few pages times a few states; a bound, since the Host header is part of the key
-CACHE_CONTROL = "public, no-cache"  # browsers and proxies may keep it, but must ask us first
+# Public pages: browsers ask again each time (an ETag makes it a 304), a shared cache such as nginx
+# (deploy/nginx.conf) keeps them a minute, then serves the old copy one more minute while it asks again.
+CACHE_CONTROL = "public, max-age=0, s-maxage=60, stale-while-revalidate=60"
+# Pages that depend on the visitor (a session, a CSRF token, a private link): kept nowhere.
+NO_STORE = "private, no-store"
 
 
 class PageCache:
