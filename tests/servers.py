@@ -126,7 +126,7 @@ http {{
 def nginx_missing() -> str | None:
     """Say why nginx cannot run here, or None when it can."""
     if not shutil.which("nginx") and not Path("/usr/sbin/nginx").exists():
-        return "nginx absent (apt-get install nginx ; ./dev test l’installe en root)"
+        return "nginx est absent ; ./dev test l’installe quand il tourne en root (apt-get install nginx)"
     return None
 
 
