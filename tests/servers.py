@@ -140,7 +140,8 @@ def serve_nginx(folder: Path, upstream_port: int) -> Iterator[int]:
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     log = folder / "error.log"
     command = [nginx, "-p", str(folder), "-c", str(config), "-e", str(log), "-g", "daemon off;"]
-    subprocess.run([*command[:-2], "-t"], check=True, capture_output=True)
+    check = subprocess.run([*command[:-2], "-t"], capture_output=True, text=True)
+    assert check.returncode == 0, f"nginx -t refuses the configuration:\n{check.stderr}"
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_until_up(port, process, log, path="/static/css/site.css")
