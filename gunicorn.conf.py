@@ -2,6 +2,9 @@
 
 import multiprocessing
 import os
+import re
+
+from gunicorn import glogging
 
 bind = os.environ.get("BLUEHATS_BIND", "127.0.0.1:8000")
 # Threads serve the requests that wait on SQLite's lock or on the mail server without holding a process.
@@ -22,3 +25,19 @@ accesslog = "-"
 errorlog = "-"
 # Behind a reverse proxy on the same host; set FORWARDED_ALLOW_IPS for another one.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+class PrivateLinksHidden(glogging.Logger):
+    """gunicorn's logger, leaving the secret part of speakers' private links out of the access log."""
+
+    def atoms(self, resp, req, environ, request_time):
+        """Return the access log's fields with /proposition/<token> (path, request line, referrer) masked."""
+        atoms = super().atoms(resp, req, environ, request_time)
+        for key in ("r", "U", "f"):
+            if isinstance(atoms.get(key), str):
+                atoms[key] = PRIVATE_LINK.sub(r"\1…", atoms[key])
+        return atoms
+
+
+PRIVATE_LINK = re.compile(r"(/proposition/)[^/\s?\"]+")
+logger_class = PrivateLinksHidden

@@ -7,14 +7,13 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, request
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import cli
 from .admin import accounts
 from .config import load_config
 from .core.event import load_event
 from .extensions import csrf, db, limiter, mail
-from .web import caching, errors, security, templating
+from .web import caching, errors, proxies, security, templating
 from .web.database import configure_engine
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,16 +50,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     security.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
-    wrap_wsgi(app)
+    proxies.init_app(app)
     return app
-
-
-def wrap_wsgi(app: Flask) -> None:
-    """Answer cached pages before Flask, behind ProxyFix so that they see the visitor's host."""
-    app.wsgi_app = caching.FastPages(app.wsgi_app, app)
-    if app.config["BLUEHATS_TRUSTED_PROXIES"]:
-        hops = int(app.config["BLUEHATS_TRUSTED_PROXIES"])
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops)
 
 
 def register_migrations(app: Flask) -> None:

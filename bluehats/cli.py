@@ -15,10 +15,11 @@ from sqlalchemy import func, select, update
 from .admin import accounts
 from .core import clock
 from .core.exports import csv_rows, json_chunks
+from .core.vocabulary import MessageStatus
 from .decisions import answer_time, send_decisions, unanswered
 from .extensions import db
 from .mail import outbox
-from .models import MessageStatus, Organiser, OutboxMessage, Proposal
+from .models import Organiser, OutboxMessage, Proposal
 from .web.database import write_transaction
 
 outbox_cli = AppGroup("outbox", help="La file des courriels.")
@@ -87,7 +88,7 @@ def list_command(show_all: bool) -> None:
     """Show the queue: id, status, attempts, next try, recipients, subject, last error."""
     query = select(OutboxMessage).order_by(OutboxMessage.id)
     if not show_all:
-        query = query.where(OutboxMessage.status != "sent")
+        query = query.where(OutboxMessage.status != MessageStatus.SENT)
     rows = db.session.scalars(query).all()
     if not rows:
         click.echo("Aucun courriel en attente." if not show_all else "Aucun courriel.")

@@ -5,8 +5,10 @@ import logging
 import os
 import secrets
 from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask
 
@@ -22,7 +24,7 @@ DEFAULTS: dict[str, Any] = {
     "BLUEHATS_MAIL_DELIVERY": None,  # None: console without MAIL_SERVER, else immediate
     "BLUEHATS_SMTP_TIMEOUT": 10,
     "BLUEHATS_TRUSTED_PROXIES": 0,
-    "BLUEHATS_SITE_URL": None,  # absolute URL used in mails sent outside a request
+    "BLUEHATS_SITE_URL": None,  # the site's public address: every absolute link is built from it
     "BLUEHATS_PROGRAMME_MINUTES": 300,
     "MAIL_SERVER": None,
     "MAIL_PORT": 25,
@@ -35,6 +37,9 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": None,  # None: on, except in debug and testing (plain http there)
+    # A session left alone for a working day ends; the cookie's own signed timestamp says so (a copy too).
+    "PERMANENT_SESSION_LIFETIME": timedelta(hours=10),
+    "TRUSTED_HOSTS": None,  # None: the host of BLUEHATS_SITE_URL and loopback, outside debug and tests
     "RATELIMIT_ENABLED": True,
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": True,
@@ -92,23 +97,48 @@ def derive_settings(app: Flask) -> None:
         ]
     if not config["BLUEHATS_ORGANISER_EMAILS"]:
         log.warning("BLUEHATS_ORGANISER_EMAILS is empty: no organiser will be told of new proposals")
-    if not config["BLUEHATS_SITE_URL"] and not (app.debug or app.testing):
-        log.warning(
-            "BLUEHATS_SITE_URL is not set: links in mails sent from the command line "
-            "(flask decisions send) will point to http://127.0.0.1:5000"
-        )
+    config["BLUEHATS_SITE_URL"] = site_url(app)
+    if config["TRUSTED_HOSTS"] is None and not (app.debug or app.testing):
+        config["TRUSTED_HOSTS"] = [urlsplit(config["BLUEHATS_SITE_URL"]).hostname, *LOOPBACK]
     if config["SESSION_COOKIE_SECURE"] is None:
         config["SESSION_COOKIE_SECURE"] = not (app.debug or app.testing)
+
+
+LOOPBACK = ("localhost", "127.0.0.1", "::1")
+DEVELOPMENT_URL = "http://127.0.0.1:5000"
+
+
+def site_url(app: Flask) -> str:
+    """Return the site's public address, from which every absolute link is built (never from a request)."""
+    config = app.config
+    url = config["BLUEHATS_SITE_URL"]
+    if url:
+        parts = urlsplit(str(url))
+        if parts.scheme not in {"http", "https"} or not parts.hostname:
+            raise ValueError(f"BLUEHATS_SITE_URL doit être une adresse http(s) complète, pas {url!r}")
+        return str(url).rstrip("/")
+    if app.debug or app.testing:
+        return f"http://{config['SERVER_NAME']}" if config.get("SERVER_NAME") else DEVELOPMENT_URL
+    if config["BLUEHATS_MAIL_DELIVERY"] != "console":
+        # Mails leave the machine: their links must not follow whatever Host a visitor sent.
+        raise RuntimeError(
+            "BLUEHATS_SITE_URL est obligatoire quand les courriels partent (par exemple "
+            "FLASK_BLUEHATS_SITE_URL=https://bluehats.exemple.gouv.fr) : les liens des courriels en dépendent."
+        )
+    log.warning("BLUEHATS_SITE_URL is not set: links in mails and calendars will point to %s", DEVELOPMENT_URL)
+    return DEVELOPMENT_URL
 
 
 def instance_secret_key(instance: Path) -> str:
     """Return the installation's secret key, generating it into instance/ the first time."""
     path = instance / "secret_key"
     if not path.exists():
-        instance.mkdir(parents=True, exist_ok=True)
+        instance.mkdir(mode=0o700, parents=True, exist_ok=True)
         draft = instance / f".secret_key.{os.getpid()}"
-        draft.write_text(secrets.token_urlsafe(48), encoding="ascii")
-        draft.chmod(0o600)
+        # Readable by its owner only from the first byte: created with mode 0600, not chmod-ed afterwards.
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="ascii") as file:
+            file.write(secrets.token_urlsafe(48))
         # link() is atomic and refuses to replace: when workers start together, the first one wins.
         with contextlib.suppress(FileExistsError):
             os.link(draft, path)

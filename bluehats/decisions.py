@@ -12,10 +12,11 @@ from . import history
 from .core import clock
 from .core.dates import format_date, format_datetime
 from .core.typography import french_text
+from .core.vocabulary import Change, Decision, Status
 from .extensions import db
 from .mail import outbox
 from .mail.messages import one_line, speaker_address
-from .models import Decision, OutboxMessage, Proposal, Setting, Status
+from .models import OutboxMessage, Proposal, Setting
 from .web.database import write_transaction
 from .web.links import private_url
 from .web.templating import current_event
@@ -106,7 +107,7 @@ def placeholder_values(proposal: Proposal) -> dict[str, str]:
         "titre": proposal.title,
         "reference": proposal.reference,
         "duree": str(proposal.duration),
-        "lien": private_url(proposal.id),
+        "lien": private_url(proposal),
         "date": format_date(event.start),
         "contact": event.contact,
     }
@@ -144,10 +145,10 @@ def decide(proposal_id: int, decision: Decision | None, organiser: str) -> bool:
         proposal = db.session.get(Proposal, proposal_id)
         if proposal is None or proposal.status != Status.SUBMITTED or proposal.answered_at is not None:
             return False
-        proposal.decision = decision.value if decision else None
+        proposal.decision = decision
         proposal.decided_at = clock.now() if decision else None
         label = {Decision.ACCEPTED: "acceptée", Decision.DECLINED: "refusée", None: "à décider de nouveau"}[decision]
-        history.record(proposal, organiser, "decided", label)
+        history.record(proposal, organiser, Change.DECIDED, label)
         return True
 
 
@@ -174,14 +175,15 @@ def send_decisions(organiser: str, advance: Callable[[int], None] = lambda n: No
     with write_transaction():
         messages = []
         for proposal in unanswered():
-            decision = Decision(proposal.decision)
+            decision = proposal.decision
+            assert decision is not None
             messages.append(
                 outbox.queue(
                     compose_answer(proposal, decision), f"answer-{decision.value}", proposal, not_before=leaves
                 )
             )
             proposal.answered_at = now
-            history.record(proposal, organiser, "answered", f"départ le {format_datetime(leaves)}")
+            history.record(proposal, organiser, Change.ANSWERED, f"départ le {format_datetime(leaves)}")
             advance(1)
         return messages
 
@@ -189,20 +191,3 @@ def send_decisions(organiser: str, advance: Callable[[int], None] = lambda n: No
 def answer_is_public(proposal: Proposal, now: datetime) -> bool:
     """Tell whether the speaker may see the decision: its mail has left, or may leave now."""
     return proposal.answered_at is not None and now >= answer_time(proposal.answered_at)
-
-
-def confirm_participation(proposal_id: int) -> bool:
-    """Record that an accepted speaker confirms; return whether it was recorded now."""
-    with write_transaction():
-        proposal = db.session.get(Proposal, proposal_id)
-        can_confirm = (
-            proposal is not None
-            and proposal.status == Status.SUBMITTED
-            and proposal.decision == Decision.ACCEPTED
-            and answer_is_public(proposal, clock.now())
-            and proposal.confirmed_at is None
-        )
-        if can_confirm:
-            proposal.confirmed_at = clock.now()
-            history.record(proposal, proposal.email, "confirmed")
-        return can_confirm

@@ -1,11 +1,12 @@
 """A proposal's history: who did what, when; organisers' internal notes are lines of it too."""
 
 from .core import clock
+from .core.vocabulary import Change
 from .extensions import db
 from .models import Proposal, ProposalEvent
 
 
-def record(proposal: Proposal, actor: str, action: str, detail: str = "") -> ProposalEvent:
+def record(proposal: Proposal, actor: str, action: Change, detail: str = "") -> ProposalEvent:
     """Add a line to the history in the caller's transaction."""
     event = ProposalEvent(proposal=proposal, actor=actor, action=action, detail=detail, at=clock.now())
     db.session.add(event)

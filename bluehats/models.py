@@ -1,17 +1,19 @@
 """The stored data: proposals, outbox messages, organisers (SQLAlchemy 2 typed models)."""
 
-import enum
+import secrets
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from flask_login import UserMixin
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text, TypeDecorator, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .core import clock
+from .core.vocabulary import Change, Decision, Kind, Labelled, MessageStatus, Status
 from .extensions import db
 
 REFERENCE_PREFIX = "BH22-"
+DURATIONS = (5, 10, 15, 20)
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -36,52 +38,30 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-class Kind(enum.StrEnum):
-    """The kinds of talk the call asks for."""
-
-    EXPERIENCE = "retour-experience"
-    SOFTWARE = "logiciel-libre"
-    PRACTICE = "bonne-pratique"
-    OTHER = "autre"
-
-    @property
-    def label(self) -> str:
-        """Return the French label."""
-        return KIND_LABELS[self]
-
-
-KIND_LABELS = {
-    Kind.EXPERIENCE: "Retour d’expérience",
-    Kind.SOFTWARE: "Logiciel libre à faire connaître",
-    Kind.PRACTICE: "Bonne pratique",
-    Kind.OTHER: "Autre",
-}
-
-DURATIONS = (5, 10, 15, 20)
-
-
-class Status(enum.StrEnum):
-    """Where a proposal stands."""
-
-    SUBMITTED = "submitted"
-    WITHDRAWN = "withdrawn"
-    SPAM = "spam"
-
-    @property
-    def label(self) -> str:
-        """Return the French label."""
-        return STATUS_LABELS[self]
-
-
-STATUS_LABELS = {
-    Status.SUBMITTED: "Reçue",
-    Status.WITHDRAWN: "Retirée",
-    Status.SPAM: "Indésirable",
-}
-
-
 def _now() -> datetime:
     return clock.now()
+
+
+E = TypeVar("E", bound=Labelled)
+
+
+class Code(TypeDecorator[E]):
+    """An enum member stored as its text code: Python and templates only ever see the member."""
+
+    impl = String(30)
+    cache_ok = True
+
+    def __init__(self, enum_class: type[E]) -> None:
+        super().__init__()
+        self.enum_class = enum_class
+
+    def process_bind_param(self, value: E | str | None, dialect: Any) -> str | None:
+        """Store the code, refusing one the enum does not know."""
+        return None if value is None else self.enum_class(value).value
+
+    def process_result_value(self, value: str | None, dialect: Any) -> E | None:
+        """Return the enum member."""
+        return None if value is None else self.enum_class(value)
 
 
 class Proposal(db.Model):
@@ -102,9 +82,9 @@ class Proposal(db.Model):
     job_title: Mapped[str] = mapped_column(String(200), default="")
     title: Mapped[str] = mapped_column(String(200))
     abstract: Mapped[str] = mapped_column(Text)
-    kind: Mapped[str] = mapped_column(String(30))
+    kind: Mapped[Kind] = mapped_column(Code(Kind))
     duration: Mapped[int]
-    status: Mapped[str] = mapped_column(String(20), default=Status.SUBMITTED)
+    status: Mapped[Status] = mapped_column(Code(Status), default=Status.SUBMITTED)
     honeypot: Mapped[str] = mapped_column(String(500), default="")
     consent_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=_now)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=_now)
@@ -112,13 +92,16 @@ class Proposal(db.Model):
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The organisers' decision stays theirs until the answer is queued (answered_at).
-    decision: Mapped[str | None] = mapped_column(String(20))
+    decision: Mapped[Decision | None] = mapped_column(Code(Decision))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Place in the programme: order and start time.
     position: Mapped[int | None]
     starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The private link is a MAC of this random secret; a new secret revokes the old link (None: a link of the
+    # first release, a signed id, still accepted until renewed).
+    link_secret: Mapped[str | None] = mapped_column(String(64))
 
     messages: Mapped[list["OutboxMessage"]] = relationship(back_populates="proposal")
     history: Mapped[list["ProposalEvent"]] = relationship(
@@ -131,22 +114,11 @@ class Proposal(db.Model):
         return f"{REFERENCE_PREFIX}{self.id:04d}"
 
     @property
-    def kind_label(self) -> str:
-        """Return the kind of talk in French."""
-        return Kind(self.kind).label
-
-    @property
-    def status_label(self) -> str:
-        """Return the status in French."""
-        return Status(self.status).label
-
-    @property
     def decision_label(self) -> str:
         """Return the decision in French, with whether the answer left."""
         if self.decision is None:
             return "À décider"
-        label = DECISION_LABELS[Decision(self.decision)]
-        return label if self.answered_at else f"{label} (réponse à envoyer)"
+        return self.decision.label if self.answered_at else f"{self.decision.label} (réponse à envoyer)"
 
     @property
     def ends_at(self) -> datetime | None:
@@ -159,16 +131,6 @@ class Proposal(db.Model):
         return f"{self.first_name} {self.last_name}"
 
 
-class Decision(enum.StrEnum):
-    """What the organisers decided."""
-
-    ACCEPTED = "accepted"
-    DECLINED = "declined"
-
-
-DECISION_LABELS = {Decision.ACCEPTED: "Acceptée", Decision.DECLINED: "Refusée"}
-
-
 class ProposalEvent(db.Model):
     """One line of a proposal's history, or an organiser's internal note."""
 
@@ -178,27 +140,10 @@ class ProposalEvent(db.Model):
     proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id", ondelete="CASCADE"), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=_now)
     actor: Mapped[str] = mapped_column(String(254))
-    action: Mapped[str] = mapped_column(String(30))
+    action: Mapped[Change] = mapped_column(Code(Change))
     detail: Mapped[str] = mapped_column(Text, default="")
 
     proposal: Mapped[Proposal] = relationship(back_populates="history")
-
-    @property
-    def action_label(self) -> str:
-        """Return the action in French."""
-        return EVENT_LABELS.get(self.action, self.action)
-
-
-# A proposal's arrival is not a line of its own: its created_at says it.
-EVENT_LABELS = {
-    "edited": "Modifiée par la personne",
-    "withdrawn": "Retirée par la personne",
-    "restored": "Sortie des indésirables",
-    "decided": "Décision",
-    "answered": "Réponse mise en file d’envoi",
-    "confirmed": "Participation confirmée",
-    "note": "Note interne",
-}
 
 
 class Setting(db.Model):
@@ -209,15 +154,6 @@ class Setting(db.Model):
     key: Mapped[str] = mapped_column(String(60), primary_key=True)
     value: Mapped[Any] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=_now, onupdate=_now)
-
-
-class MessageStatus(enum.StrEnum):
-    """Where an outbox message stands."""
-
-    PENDING = "pending"
-    SENT = "sent"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
 
 
 class OutboxMessage(db.Model):
@@ -235,7 +171,7 @@ class OutboxMessage(db.Model):
     subject: Mapped[str] = mapped_column(String(500))
     body_text: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(20), default=MessageStatus.PENDING)
+    status: Mapped[MessageStatus] = mapped_column(Code(MessageStatus), default=MessageStatus.PENDING)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     not_before: Mapped[datetime] = mapped_column(UTCDateTime(), default=_now)
@@ -256,5 +192,11 @@ class Organiser(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
+    # Part of the id kept in the session: a new value (logout, password change) ends every copy of a session.
+    session_token: Mapped[str] = mapped_column(String(64), default=lambda: secrets.token_urlsafe(24))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=_now)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    def get_id(self) -> str:
+        """Return what Flask-Login keeps in the session: the id and the current session token."""
+        return f"{self.id}:{self.session_token}"

@@ -1,19 +1,21 @@
-"""The programme: accepted talks in order with their start times, its publication, its exports."""
+"""The programme: accepted talks in order with their start times, and its publication."""
 
+from collections.abc import Mapping
 from datetime import datetime, time, timedelta
 
-import frontmatter
 from sqlalchemy import select
 
 from .core.clock import PARIS
-from .core.dates import format_date
 from .core.event import Event
+from .core.vocabulary import Decision, Status
 from .extensions import db
-from .models import Decision, Proposal, Setting, Status
+from .models import Proposal, Setting
 from .web.database import write_transaction
 from .web.templating import current_event
 
 PUBLISH_KEY = "programme_published_at"
+# Each talk's place typed by the organisers: {proposal id: (position, start)}.
+Schedule = dict[int, tuple[int | None, datetime | None]]
 
 
 def accepted_talks() -> list[Proposal]:
@@ -47,7 +49,7 @@ def parse_start(day: datetime, text: str) -> datetime | None:
     return datetime.combine(local_day, time(hour, minute), tzinfo=PARIS)
 
 
-def save_schedule(entries: dict[int, tuple[int | None, datetime | None]]) -> None:
+def save_schedule(entries: Schedule) -> None:
     """Store each talk's position and start time: {proposal id: (position, start)}."""
     with write_transaction():
         for talk in accepted_talks():
@@ -87,34 +89,17 @@ def set_publication(moment: datetime | None) -> None:
         db.session.add(setting)
 
 
-def programme_markdown(talks: list[Proposal], page_url: str) -> str:
-    """Return the programme as a Jekyll page: front matter, then one line per talk."""
-    event = current_event()
-    front = {
-        "title": f"Programme – {event.title}",
-        "date": event.start.astimezone(PARIS).strftime("%Y-%m-%d %H:%M:%S %z"),
-        "categories": list(event.categories),
-        "lieu": f"{event.venue}, {event.room}, {event.address}",
-        "programme": [
-            {
-                "horaire": talk.starts_at.astimezone(PARIS).strftime("%H:%M"),
-                "fin": talk.ends_at.astimezone(PARIS).strftime("%H:%M"),
-                "titre": talk.title,
-                "intervenant": talk.speaker,
-                "administration": talk.administration,
-                "duree": talk.duration,
-            }
-            for talk in talks
-            if talk.starts_at and talk.ends_at
-        ],
-    }
-    lines = [f"Programme de la journée du {format_date(event.start)}, {event.venue}, {event.room}.", ""]
-    lines.append("| Horaire | Intervention | Intervenant·e | Durée |")
-    lines.append("| --- | --- | --- | --- |")
-    for item in front["programme"]:
-        title = item["titre"].replace("|", "\\|")
-        speaker = f"{item['intervenant']} ({item['administration']})".replace("|", "\\|")
-        lines.append(f"| {item['horaire']} | {title} | {speaker} | {item['duree']} min |")
-    lines.append("")
-    lines.append(f"Programme en ligne\u00a0: {page_url}")
-    return frontmatter.dumps(frontmatter.Post("\n".join(lines), **front), sort_keys=False) + "\n"
+def read_schedule_form(form: Mapping[str, str], talks: list[Proposal], day: datetime) -> tuple[Schedule, list[str]]:
+    """Read the order and start times typed for each talk; return them, and a French message per unreadable time."""
+    entries: Schedule = {}
+    errors = []
+    for talk in talks:
+        position_text = form.get(f"position-{talk.id}", "").strip()
+        start_text = form.get(f"start-{talk.id}", "").strip()
+        start = parse_start(day, start_text)
+        if start_text and start is None:
+            errors.append(f"{talk.reference} : horaire « {start_text} » illisible (exemple : 9:30).")
+            continue
+        position = int(position_text) if position_text.isascii() and position_text.isdigit() else None
+        entries[talk.id] = (min(position, 10_000) if position else None, start)
+    return entries, errors

@@ -105,6 +105,7 @@ def base_config(database_url: str, **overrides: Any) -> dict[str, Any]:
         "BLUEHATS_MAIL_DELIVERY": "console",
         "BLUEHATS_SMTP_TIMEOUT": 3,
         "SERVER_NAME": "bluehats.test",
+        "BLUEHATS_SITE_URL": "http://bluehats.test",
         "RATELIMIT_STORAGE_URI": REDIS_URL or "memory://",
     }
     config.update(overrides)
@@ -161,11 +162,6 @@ def app(make_app, smtp) -> Flask:
 @pytest.fixture
 def client(app):
     return app.test_client()
-
-
-@pytest.fixture
-def runner(app):
-    return app.test_cli_runner()
 
 
 def pytest_report_header(config) -> str:

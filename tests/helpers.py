@@ -1,5 +1,6 @@
 """Helpers the tests share: reading a page's CSRF token, a valid proposal."""
 
+import html as html_module
 import re
 import socket
 from html.parser import HTMLParser
@@ -26,12 +27,16 @@ VALID = {
 }
 
 
-def csrf_token(client: FlaskClient, url: str) -> str:
-    """Open a page and return the CSRF token of its form."""
-    page = client.get(url).get_data(as_text=True)
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
-    assert match, f"no CSRF token on {url}"
+def form_token(html: str) -> str:
+    """Return the CSRF token of the first form of a page's HTML."""
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    assert match, "no CSRF token on the page"
     return match.group(1)
+
+
+def csrf_token(client: FlaskClient, url: str, **options) -> str:
+    """Open a page and return the CSRF token of its form."""
+    return form_token(client.get(url, **options).get_data(as_text=True))
 
 
 def submit(client: FlaskClient, **changes: str):
@@ -90,7 +95,7 @@ def text_of(html: str) -> str:
     text = re.sub(r"<script.*?</script>|<style.*?</style>", " ", html, flags=re.S)
     text = re.sub(r"</?(a|time|strong|em|b|i|span|abbr|code)\b[^>]*>", "", text)
     text = re.sub(r"<[^>]+>", " ", text)
-    text = text.replace("&nbsp;", " ").replace("&#8239;", " ").replace("&#39;", "'").replace("&amp;", "&")
+    text = html_module.unescape(text)
     return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
 
 

@@ -75,6 +75,7 @@ def site_env(folder: Path, database_url: str, **settings: str) -> dict[str, str]
 def serve_site(env: Mapping[str, str], log: Path, workers: int = 2) -> Iterator[int]:
     """Serve the site with gunicorn and gunicorn.conf.py on a free port; yield the port."""
     port = free_port()
+    env = {"FLASK_BLUEHATS_SITE_URL": f"http://127.0.0.1:{port}", **env}  # links in mails, trusted host
     command = [
         *(sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"),
         *("--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--access-logfile", str(log), "app:app"),

@@ -1,9 +1,10 @@
 """What a cache in front of the site may keep: every public page for a minute, nothing that depends on the visitor."""
 
+import re
+
 import pytest
 
 from bluehats.admin.accounts import add_organiser
-from bluehats.web.links import proposal_token
 
 from helpers import csrf_token, submit
 
@@ -40,19 +41,18 @@ def test_health_is_never_kept(client):
     assert "public" not in client.get("/healthz").headers.get("Cache-Control", "")
 
 
-def test_the_form_the_confirmation_and_the_private_page_are_stored_nowhere(app, client):
-    assert client.get("/proposer").headers["Cache-Control"] == "private, no-store"
+def test_the_form_the_confirmation_and_the_private_page_are_stored_nowhere(client):
+    assert "no-store" in client.get("/proposer").headers["Cache-Control"]
     sent = submit(client)
     assert sent.status_code == 303
     assert "no-store" in sent.headers["Cache-Control"]
     confirmation = client.get(sent.headers["Location"])
     assert confirmation.status_code == 200
-    assert confirmation.headers["Cache-Control"] == "private, no-store"
-    with app.test_request_context():
-        token = proposal_token(1)
-    private = client.get(f"/proposition/{token}")
+    assert "no-store" in confirmation.headers["Cache-Control"]
+    private_link = re.search(r"/proposition/[^\"<\s]+", confirmation.get_data(as_text=True)).group(0)
+    private = client.get(private_link)
     assert private.status_code == 200
-    assert private.headers["Cache-Control"] == "private, no-store"
+    assert "no-store" in private.headers["Cache-Control"]
 
 
 def test_every_back_office_page_is_stored_nowhere(app):

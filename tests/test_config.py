@@ -3,6 +3,7 @@
 import stat
 
 import pytest
+from flask import request
 
 from bluehats import create_app
 
@@ -33,7 +34,9 @@ def test_defaults(instance):
 
 def test_each_source_overrides_the_one_before(instance, monkeypatch):
     (instance / "config.py").write_text(
-        'MAIL_SERVER = "smtp.instance.test"\nMAIL_PORT = 2525\nBLUEHATS_SMTP_TIMEOUT = 7\n', encoding="utf-8"
+        'MAIL_SERVER = "smtp.instance.test"\nMAIL_PORT = 2525\nBLUEHATS_SMTP_TIMEOUT = 7\n'
+        'BLUEHATS_SITE_URL = "https://bluehats.numerique.gouv.fr"\n',
+        encoding="utf-8",
     )
     monkeypatch.setenv("FLASK_MAIL_PORT", "587")
     monkeypatch.setenv("FLASK_BLUEHATS_SMTP_TIMEOUT", "8")
@@ -130,13 +133,26 @@ def test_unknown_delivery_mode_is_refused(instance):
         create_app({"BLUEHATS_MAIL_DELIVERY": "pigeon"})
 
 
-def test_trusted_proxies_apply_forwarded_headers(instance):
-    app = create_app({"BLUEHATS_TRUSTED_PROXIES": 1, "SECRET_KEY": "x"})
-    page = app.test_client().get(
-        "/",
-        headers={"X-Forwarded-Proto": "https", "X-Forwarded-Host": "bluehats.gouv.fr", "X-Forwarded-For": "1.2.3.4"},
+def test_trusted_proxies_give_the_client_address_and_scheme_never_the_host(instance):
+    app = create_app(
+        {"BLUEHATS_TRUSTED_PROXIES": 1, "SECRET_KEY": "x", "BLUEHATS_SITE_URL": "https://bluehats.numerique.gouv.fr"}
     )
-    assert '<link rel="canonical" href="https://bluehats.gouv.fr/">' in page.get_data(as_text=True)
+
+    @app.get("/qui")
+    def who():
+        return f"{request.remote_addr} {request.scheme}"
+
+    client = app.test_client()
+    forwarded = {
+        "X-Forwarded-Proto": "https",
+        "X-Forwarded-Host": "evil.example",
+        "X-Forwarded-Prefix": "//evil.example",
+        "X-Forwarded-For": "1.2.3.4",
+    }
+    assert client.get("/qui", headers=forwarded, base_url="http://localhost").get_data(as_text=True) == "1.2.3.4 https"
+    page = client.get("/", headers=forwarded, base_url="http://localhost").get_data(as_text=True)
+    assert '<link rel="canonical" href="https://bluehats.numerique.gouv.fr/">' in page
+    assert "evil.example" not in page
 
 
 def test_forwarded_headers_are_ignored_without_trusted_proxies(instance):

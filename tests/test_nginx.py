@@ -53,7 +53,7 @@ def test_what_depends_on_the_visitor_always_reaches_the_site(proxied):
     for _ in range(2):
         status, headers, _ = get(port, "/proposer")
         assert status == 200
-        assert headers["Cache-Control"] == "private, no-store"
+        assert "no-store" in headers["Cache-Control"]
         assert "X-Cache-Status" not in headers
         cookies.add(headers["Set-Cookie"])
     assert len(cookies) == 2

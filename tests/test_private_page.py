@@ -1,4 +1,4 @@
-"""The speaker's private page: read, edit, withdraw through the signed link; a forged link is a 404."""
+"""The speaker's private page: read, edit, withdraw through the private link; a forged or revoked link is a 404."""
 
 import re
 from datetime import datetime
@@ -10,7 +10,7 @@ from bluehats.extensions import db
 from bluehats.models import Proposal
 from bluehats.web.links import proposal_token
 
-from helpers import ORGANISERS, VALID, plain, submit, text_of
+from helpers import ORGANISERS, VALID, form_token, plain, submit, text_of
 
 
 def private_link(smtp) -> str:
@@ -25,13 +25,9 @@ def proposal(app) -> Proposal:
         return found
 
 
-def form_token(html: str) -> str:
-    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
-
-
 def edit_data(html: str, **changes: str) -> dict[str, str]:
     data = {key: value for key, value in VALID.items() if key not in {"email", "consent", "website"}}
-    return {**data, **changes, "action": "edit", "csrf_token": form_token(html)}
+    return {**data, **changes, "csrf_token": form_token(html)}
 
 
 def test_the_link_shows_the_proposal(app, client, smtp):
@@ -55,7 +51,7 @@ def test_edit_changes_the_proposal_and_tells_the_organisers(app, client, smtp, c
     answer = speaker.post(link, data=edit_data(page, title="Un titre plus clair pour LibreOffice", duration="20"))
     assert answer.status_code == 303
     after = speaker.get(link).get_data(as_text=True)
-    assert "Vos modifications sont enregistrées" in plain(after)
+    assert "Modification enregistrée (titre, durée)" in plain(after)
     stored = proposal(app)
     assert stored.title == "Un titre plus clair pour LibreOffice"
     assert stored.duration == 20
@@ -64,7 +60,14 @@ def test_edit_changes_the_proposal_and_tells_the_organisers(app, client, smtp, c
     for organiser in ORGANISERS:
         subjects = [plain(mail["Subject"]) for mail in smtp.to(organiser)]
         assert subjects[-1] == "Proposition modifiée : « Un titre plus clair pour LibreOffice »"
-    assert len(smtp.to(VALID["email"])) == 1  # the speaker is not mailed for their own edit
+    # The speaker gets a copy of the proposal as it now stands, naming what changed.
+    [_, copy] = smtp.to(VALID["email"])
+    assert plain(copy["Subject"]) == (
+        "Journée BlueHats : votre proposition « Un titre plus clair pour LibreOffice » est modifiée (BH22-0001)"
+    )
+    body = plain(copy.get_body(("plain",)).get_content())
+    assert "Ce qui a changé : titre, durée." in body
+    assert "Durée souhaitée : 20 minutes" in body
 
 
 def test_edit_with_mistakes_shows_them_and_changes_nothing(app, client, smtp):
@@ -82,7 +85,10 @@ def test_withdraw_keeps_the_record_and_confirms(app, client, smtp):
     submit(client)
     link = private_link(smtp)
     page = client.get(link).get_data(as_text=True)
-    answer = client.post(link, data={"action": "withdraw", "csrf_token": form_token(page)})
+    assert f'href="{link}/retrait"' in page  # withdrawing asks first
+    question = client.get(f"{link}/retrait").get_data(as_text=True)
+    assert "Une proposition retirée n’est pas étudiée" in text_of(question)
+    answer = client.post(f"{link}/retrait", data={"csrf_token": form_token(question)})
     assert answer.status_code == 303
     stored = proposal(app)
     assert stored.status == "withdrawn"
@@ -100,12 +106,12 @@ def test_a_replayed_link_after_withdrawal_changes_nothing(app, client, smtp):
     submit(client)
     link = private_link(smtp)
     page = client.get(link).get_data(as_text=True)
-    client.post(link, data={"action": "withdraw", "csrf_token": form_token(page)})
+    client.post(f"{link}/retrait", data={"csrf_token": form_token(page)})
     mails = len(smtp.messages)
     answer = client.post(link, data=edit_data(page, title="Revenir par la fenêtre"))
     assert answer.status_code == 303
     assert "ne peut plus être modifiée" in plain(client.get(link).get_data(as_text=True))
-    again = client.post(link, data={"action": "withdraw", "csrf_token": form_token(page)})
+    again = client.post(f"{link}/retrait", data={"csrf_token": form_token(page)})
     assert again.status_code == 303
     assert proposal(app).title == VALID["title"]
     assert len(smtp.messages) == mails
@@ -129,11 +135,12 @@ def test_forged_or_altered_links_answer_404(app, client, smtp):
     assert client.get("/proposition/1").status_code == 404
     assert client.get("/proposition/MQ.forged-signature").status_code == 404
     with app.app_context():
-        assert client.get(f"/proposition/{proposal_token(99)}").status_code == 404
-    # A link signed with another key is not ours either.
-    other = app.test_client()
-    other.application.config["SECRET_KEY"] = "another-key"
-    with app.app_context():
-        foreign = proposal_token(1)
-    app.config["SECRET_KEY"] = "test-secret-key-not-for-production"
+        stored = db.session.get(Proposal, 1)
+        assert client.get(f"/proposition/{proposal_token(Proposal(id=99, link_secret='x'))}").status_code == 404
+        # The same proposal's link made with another key, or with a guessed secret, is not ours either.
+        app.config["SECRET_KEY"] = "another-key"
+        foreign = proposal_token(stored)
+        app.config["SECRET_KEY"] = "test-secret-key-not-for-production"
+        guessed = proposal_token(Proposal(id=1, link_secret="guessed"))
     assert client.get(f"/proposition/{foreign}").status_code == 404
+    assert client.get(f"/proposition/{guessed}").status_code == 404

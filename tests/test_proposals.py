@@ -267,14 +267,12 @@ def test_honeypot_stores_spam_without_mail(app, client, smtp):
     assert smtp.messages == []
 
 
-def test_header_injection_never_reaches_a_header(app, client, smtp):
-    # Line breaks are refused in one-line fields; names with quotes and commas are quoted.
-    answer = submit(client, first_name='Camille "X", <evil@example.org>', last_name="Dupont; Bcc")
-    assert answer.status_code == 303
-    assert smtp.envelopes[0].rcpt_tos == [VALID["email"]]
-    for message, envelope in zip(smtp.messages, smtp.envelopes, strict=True):
-        header = message["To"] if VALID["email"] in envelope.rcpt_tos else message["Reply-To"]
-        # The name is one quoted string: its <, > and comma cannot add an address.
-        assert [address.addr_spec for address in header.addresses] == [VALID["email"]]
-        assert header.addresses[0].display_name == 'Camille "X", <evil@example.org> Dupont; Bcc'
-        assert "Bcc" not in message
+@pytest.mark.parametrize("name", ['Camille "X"', "Camille, Dupont", "Camille <evil@example.org>", "Dupont; Bcc"])
+def test_a_name_that_could_make_an_address_is_refused(app, client, smtp, name):
+    # Line breaks are refused in one-line fields; so are the characters that make an address in a header.
+    answer = submit(client, first_name=name)
+    assert answer.status_code == 200
+    text = text_of(answer.get_data(as_text=True))
+    assert 'Prénom : Ce champ ne peut pas contenir les caractères < > , ; " @.' in text
+    assert count(app, Proposal) == 0
+    assert smtp.messages == []

@@ -81,7 +81,21 @@ def test_wrong_content_type_stores_nothing(app, client):
     assert count(app, Proposal) == 0
 
 
-@pytest.mark.parametrize("field", [field for field in FIELDS if field != "email"])  # markup is no address
+NAMES = {"first_name", "last_name"}
+
+
+@pytest.mark.parametrize("field", sorted(NAMES))
+def test_markup_in_a_name_is_refused_in_french(app, client, smtp, field):
+    # A name appears in mail headers: the characters that make an address (< > , ; " @) have no place there.
+    answer = submit(client, **{field: f"{VALID[field]} {SCRIPT}"})
+    assert answer.status_code == 200
+    assert 'Ce champ ne peut pas contenir les caractères < > , ; " @.' in text_of(answer.get_data(as_text=True))
+    assert count(app, Proposal) == 0
+    assert smtp.messages == []
+
+
+# Markup is no address, and names refuse it (above).
+@pytest.mark.parametrize("field", [field for field in FIELDS if field != "email" and field not in NAMES])
 def test_script_in_any_field_is_escaped_everywhere(app, client, smtp, field):
     answer = submit(client, **{field: f"{VALID[field]} {SCRIPT}"})
     assert answer.status_code == 303
@@ -184,3 +198,30 @@ def test_arbitrary_input_gets_a_redirect_or_french_errors_never_a_500(open_app, 
         html = answer.get_data(as_text=True)
         assert "l’envoi du formulaire" in html and 'class="fr-message fr-message--error"' in html
         assert (stored, mails) == (0, 0)
+
+
+def test_a_stored_name_never_adds_a_recipient_on_the_wire(app, smtp):
+    # A name stored before the form refused < > , ; " @ (or typed by an organiser) is written so that a long
+    # display name cannot fold into a second address (CPython gh-80222): the bytes on the wire say so.
+    from email import message_from_bytes, policy
+
+    from bluehats.proposals.operations import submit_proposal
+
+    data = {key: VALID[key] for key in ("email", "administration", "job_title", "title", "abstract")}
+    data |= {
+        "first_name": "Camille Dupont-Martin de la Fontaine <attacker@evil.tld>,",
+        "last_name": "Dupont-Martin de la Fontaine-Saint-Georges",
+        "kind": "retour-experience",
+        "duration": 15,
+    }
+    with app.app_context():
+        submit_proposal(data)
+    assert len(smtp.envelopes) == 2
+    for envelope in smtp.envelopes:
+        assert "attacker@evil.tld" not in " ".join(envelope.rcpt_tos)
+        headers = envelope.original_content.split(b"\r\n\r\n", 1)[0]
+        assert b"attacker@evil.tld" not in headers
+        parsed = message_from_bytes(envelope.original_content, policy=policy.default)
+        for name in ("To", "Reply-To"):
+            if VALID["email"] in str(parsed[name]):
+                assert [address.addr_spec for address in parsed[name].addresses] == [VALID["email"]]

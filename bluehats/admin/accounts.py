@@ -1,7 +1,9 @@
-"""Organiser accounts: creation, password checks, the session's user."""
+"""Organiser accounts: creation, password checks, the session's user and the end of its sessions."""
 
+import secrets
 from functools import cache
 
+from email_validator import EmailNotValidError, validate_email
 from flask import Flask
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -29,9 +31,15 @@ def dummy_hash() -> str:
     return generate_password_hash("bluehats-timing-guard", method="scrypt")
 
 
-def load_organiser(user_id: str) -> Organiser | None:
-    """Return the logged-in organiser of the session."""
-    return db.session.get(Organiser, int(user_id)) if user_id.isdigit() else None
+def load_organiser(session_id: str) -> Organiser | None:
+    """Return the session's organiser, if the session's token is still the account's current one."""
+    organiser_id, _, token = session_id.partition(":")
+    if not organiser_id.isascii() or not organiser_id.isdigit() or not token or len(organiser_id) > 9:
+        return None
+    organiser = db.session.get(Organiser, int(organiser_id))
+    if organiser is None or not secrets.compare_digest(organiser.session_token, token):
+        return None
+    return organiser
 
 
 def find_organiser(email: str) -> Organiser | None:
@@ -39,15 +47,33 @@ def find_organiser(email: str) -> Organiser | None:
     return db.session.scalars(select(Organiser).where(func.lower(Organiser.email) == email.strip().lower())).first()
 
 
+def normalise_address(email: str) -> str:
+    """Return an organiser's address in lower case, or raise ValueError with a French message."""
+    try:
+        return validate_email(email.strip(), check_deliverability=False, allow_smtputf8=False).normalized.lower()
+    except EmailNotValidError as error:
+        raise ValueError(f"« {email} » n’est pas une adresse électronique valide.") from error
+
+
 def add_organiser(email: str, password: str) -> Organiser:
-    """Create an organiser, or set a new password for an existing one."""
+    """Create an organiser, or set a new password for an existing one (which ends their other sessions)."""
+    address = normalise_address(email)
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValueError(f"Le mot de passe doit compter au moins {MIN_PASSWORD_LENGTH} caractères.")
     with write_transaction():
-        organiser = find_organiser(email) or Organiser(email=email.strip().lower())
+        organiser = find_organiser(address) or Organiser(email=address)
         organiser.password_hash = generate_password_hash(password, method="scrypt")
+        organiser.session_token = secrets.token_urlsafe(24)
         db.session.add(organiser)
         return organiser
+
+
+def end_sessions(organiser_id: int) -> None:
+    """End every session of an organiser, copies included: the token they carry is no longer the account's."""
+    with write_transaction():
+        organiser = db.session.get(Organiser, organiser_id)
+        if organiser is not None:
+            organiser.session_token = secrets.token_urlsafe(24)
 
 
 def remove_organiser(email: str) -> bool:

@@ -4,6 +4,7 @@ from flask import flash, redirect, render_template, request, url_for
 
 from ..core import clock
 from ..core.dates import format_datetime
+from ..core.vocabulary import Decision
 from ..decisions import (
     PLACEHOLDERS,
     AnswerTemplate,
@@ -14,7 +15,7 @@ from ..decisions import (
     send_decisions,
     unanswered,
 )
-from ..models import Decision, Proposal
+from ..models import Proposal
 from .blueprint import actor, bp
 from .forms import TemplateForm
 

@@ -1,22 +1,32 @@
 """Logging organisers in and out."""
 
+import re
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, url_for
-from flask_login import login_user, logout_user
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
 
 from ..extensions import limiter
-from .accounts import authenticate
+from .accounts import authenticate, end_sessions
 from .blueprint import bp
 from .forms import LoginForm
 
-LOGIN_LIMIT = "10 per 15 minutes"
+# Per account: guessing one organiser's password stops there. Per address, higher: a department behind
+# one proxy address (or one visitor there) cannot lock every organiser out.
+LOGIN_LIMIT_PER_ACCOUNT = "10 per 15 minutes"
+LOGIN_LIMIT_PER_ADDRESS = "30 per 15 minutes"
 WRONG = "Adresse électronique ou mot de passe incorrect."
+_UNSAFE_IN_PATH = re.compile(r"[\x00-\x20\x7f\\]")
+
+
+def account_key() -> str:
+    """Return the rate limiter's key for the account a login attempt names."""
+    return "login:" + request.form.get("email", "").strip().lower()[:254]
 
 
 def safe_next(target: str | None) -> str:
     """Return the page to go back to after the login, only if it is one of ours."""
-    if target:
+    if target and not _UNSAFE_IN_PATH.search(target):
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc and target.startswith("/organisation"):
             return target
@@ -24,13 +34,16 @@ def safe_next(target: str | None) -> str:
 
 
 @bp.route("/connexion", methods=["GET", "POST"])
-@limiter.limit(LOGIN_LIMIT, methods=["POST"])
+@limiter.limit(LOGIN_LIMIT_PER_ADDRESS, methods=["POST"])
+@limiter.limit(LOGIN_LIMIT_PER_ACCOUNT, methods=["POST"], key_func=account_key)
 def login():
     """Show the login form; log the organiser in."""
     form = LoginForm()
     if form.validate_on_submit():
         organiser = authenticate(form.email.data, form.password.data)
         if organiser is not None:
+            session.clear()  # nothing of the anonymous session survives the login
+            session.permanent = True  # PERMANENT_SESSION_LIFETIME after the last request, then it ends
             login_user(organiser)
             return redirect(safe_next(request.args.get("next")), code=303)
         form.password.errors.append(WRONG)
@@ -39,7 +52,8 @@ def login():
 
 @bp.post("/deconnexion")
 def logout():
-    """Log the organiser out."""
+    """Log the organiser out, everywhere: every copy of the session cookie stops working."""
+    end_sessions(current_user.id)
     logout_user()
     flash("Vous êtes déconnecté·e.", "info")
     return redirect(url_for("admin.login"), code=303)

@@ -3,52 +3,34 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
-from ..core import clock
+from ..core.vocabulary import MessageStatus
 from ..extensions import db
-from ..models import MessageStatus, OutboxMessage
-from ..web.database import write_transaction
+from ..models import OutboxMessage
 from .blueprint import bp
+from .operations import cancel_mail, retry_mail
 
-STATUS_LABELS = {
-    MessageStatus.PENDING: "En attente",
-    MessageStatus.SENT: "Envoyés",
-    MessageStatus.FAILED: "En échec",
-    MessageStatus.CANCELLED: "Annulés",
-}
 PAGE_SIZE = 100
 
 
 @bp.get("/courriels")
 def mails():
     """List the mails of one status, newest first."""
-    status = request.args.get("statut", MessageStatus.PENDING)
-    if status not in STATUS_LABELS:
-        status = MessageStatus.PENDING
+    chosen = request.args.get("statut", "")
+    status = MessageStatus(chosen) if chosen in set(MessageStatus) else MessageStatus.PENDING
     counts = dict(db.session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all())
     messages = db.session.scalars(
         select(OutboxMessage).where(OutboxMessage.status == status).order_by(OutboxMessage.id.desc()).limit(PAGE_SIZE)
     ).all()
-    return render_template("admin/mails.html", messages=messages, status=status, counts=counts, labels=STATUS_LABELS)
-
-
-def change(message_id: int, expected: str, new_status: str) -> bool:
-    """Move one message from a status to another; return whether it was in the expected one."""
-    with write_transaction():
-        message = db.session.get(OutboxMessage, message_id)
-        if message is None:
-            abort(404)
-        changed = message.status == expected
-        if changed:
-            message.status = new_status
-            message.next_attempt_at = clock.now()
-            message.claimed_until = None
-        return changed
+    return render_template("admin/mails.html", messages=messages, status=status, counts=counts)
 
 
 @bp.post("/courriels/<int:message_id>/reessayer")
-def retry_mail(message_id: int):
+def mail_retry(message_id: int):
     """Put a failed mail back in the queue (the worker or « flask outbox deliver » sends it)."""
-    if change(message_id, MessageStatus.FAILED, MessageStatus.PENDING):
+    moved = retry_mail(message_id)
+    if moved is None:
+        abort(404)
+    if moved:
         flash("Le courriel est remis dans la file d’envoi.", "success")
     else:
         flash("Ce courriel n’est pas en échec.", "error")
@@ -56,9 +38,12 @@ def retry_mail(message_id: int):
 
 
 @bp.post("/courriels/<int:message_id>/annuler")
-def cancel_mail(message_id: int):
+def mail_cancel(message_id: int):
     """Cancel a mail that has not left yet."""
-    if change(message_id, MessageStatus.PENDING, MessageStatus.CANCELLED):
+    moved = cancel_mail(message_id)
+    if moved is None:
+        abort(404)
+    if moved:
         flash("Le courriel est annulé : il ne partira pas.", "success")
     else:
         flash("Ce courriel n’est plus en attente.", "error")

@@ -3,13 +3,16 @@
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, func, or_, select
 
 from ..core.clock import PARIS
+from ..core.vocabulary import Decision, Kind, Status
 from ..extensions import db
-from ..models import Decision, Kind, Proposal, Status
+from ..models import Proposal
 
 PAGE_SIZE = 50
+MAX_PAGE = 1_000_000
 
 # The tabs of the list: each one a condition on status and decision.
 VIEWS = {
@@ -60,7 +63,8 @@ class Filters:
             query=args.get("q", "").strip()[:100],
             kind=kind if kind in {k.value for k in Kind} else "",
             sort=sort if sort in SORTS else "recentes",
-            page=max(int(page), 1) if page.isdigit() else 1,
+            # Only ASCII digits make a page number ("²" is a digit to str.isdigit); past a million, no page exists.
+            page=min(max(int(page), 1), MAX_PAGE) if page.isascii() and page.isdigit() else 1,
         )
 
     def as_args(self, **changes) -> dict[str, str | int]:
@@ -76,50 +80,22 @@ def filtered(filters: Filters) -> Select:
     if filters.kind:
         query = query.where(Proposal.kind == filters.kind)
     if filters.query:
-        pattern = f"%{escape_like(filters.query)}%"
-        query = query.where(
-            or_(
-                *(
-                    column.ilike(pattern, escape="\\")
-                    for column in (
-                        Proposal.title,
-                        Proposal.first_name,
-                        Proposal.last_name,
-                        Proposal.email,
-                        Proposal.administration,
-                    )
-                ),
-                (Proposal.first_name + " " + Proposal.last_name).ilike(pattern, escape="\\"),
-            )
+        columns = (
+            Proposal.title,
+            Proposal.first_name,
+            Proposal.last_name,
+            Proposal.email,
+            Proposal.administration,
+            Proposal.first_name + " " + Proposal.last_name,
         )
+        # autoescape: a typed % or _ is looked for as such, not as a wildcard.
+        query = query.where(or_(*(column.icontains(filters.query, autoescape=True) for column in columns)))
     return query.order_by(*SORTS[filters.sort][1])
 
 
-def escape_like(text: str) -> str:
-    """Escape the LIKE wildcards of a typed search."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-@dataclass
-class Page:
-    """One page of the list."""
-
-    items: list[Proposal]
-    total: int
-    number: int
-
-    @property
-    def pages(self) -> int:
-        """Return how many pages there are."""
-        return max((self.total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
-
-
-def list_page(filters: Filters) -> Page:
-    """Return the page of proposals the filters ask for, paginated in SQL."""
-    query = filtered(filters)
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
-    items = list(db.session.scalars(query.limit(PAGE_SIZE).offset((filters.page - 1) * PAGE_SIZE)))
-    return Page(items=items, total=total, number=filters.page)
+def list_page(filters: Filters) -> Pagination:
+    """Return the page of proposals the filters ask for, paginated in SQL (404 past the last page)."""
+    return db.paginate(filtered(filters), page=filters.page, per_page=PAGE_SIZE, max_per_page=PAGE_SIZE)
 
 
 def view_counts() -> dict[str, int]:

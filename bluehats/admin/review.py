@@ -2,12 +2,14 @@
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 
+from ..core.vocabulary import Decision, Kind
 from ..decisions import decide
 from ..extensions import db
-from ..models import Decision, Kind, Proposal
-from ..proposals.operations import add_note, restore_spam
+from ..models import Proposal
+from ..proposals.operations import renew_private_link
 from .blueprint import actor, bp
 from .forms import NoteForm
+from .operations import add_note, restore_spam
 from .queries import SORTS, VIEWS, Filters, list_page, view_counts
 from .queries import dashboard as compute_dashboard
 
@@ -36,7 +38,8 @@ def proposal_list():
 
 def proposal_or_404(proposal_id: int) -> Proposal:
     """Return a proposal or answer 404."""
-    proposal = db.session.get(Proposal, proposal_id)
+    # An id past what the database's integers hold is simply not there (SQLite would raise OverflowError).
+    proposal = db.session.get(Proposal, proposal_id) if 0 < proposal_id < 2**31 else None
     if proposal is None:
         abort(404)
     return proposal
@@ -79,9 +82,19 @@ def proposal_note(proposal_id: int):
 def proposal_restore(proposal_id: int):
     """Take a proposal out of the spam: it becomes a real one, and its mails leave."""
     proposal_or_404(proposal_id)
-    outcome = restore_spam(proposal_id, actor())
-    if outcome is None:
-        flash("Cette proposition n’est pas dans les indésirables.", "error")
-    else:
+    if restore_spam(proposal_id, actor()):
         flash("Proposition restaurée : la confirmation part à la personne.", "success")
+    else:
+        flash("Cette proposition n’est pas dans les indésirables.", "error")
+    return redirect(url_for("admin.proposal_detail", proposal_id=proposal_id), code=303)
+
+
+@bp.post("/propositions/<int:proposal_id>/lien")
+def proposal_renew_link(proposal_id: int):
+    """Revoke the speaker's private link: the old one stops working, a new one leaves by mail."""
+    proposal_or_404(proposal_id)
+    if renew_private_link(proposal_id, actor()):
+        flash("L’ancien lien personnel ne fonctionne plus ; le nouveau part par courriel à la personne.", "success")
+    else:
+        flash("Cette proposition n’a pas de lien personnel à renouveler.", "error")
     return redirect(url_for("admin.proposal_detail", proposal_id=proposal_id), code=303)

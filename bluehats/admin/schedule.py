@@ -4,17 +4,19 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 
 from ..core import clock
 from ..core.dates import format_datetime
+from ..core.exports import programme_jekyll
+from ..core.vocabulary import Publication
 from ..programme import (
     accepted_talks,
     auto_schedule,
     is_published,
-    parse_start,
-    programme_markdown,
     published_at,
+    read_schedule_form,
     save_schedule,
     scheduled_talks,
     set_publication,
 )
+from ..web.links import external_url
 from ..web.templating import current_event
 from .blueprint import bp
 
@@ -37,21 +39,7 @@ def programme():
 @bp.post("/programme")
 def save_programme():
     """Save the order and start times typed by the organisers."""
-    event = current_event()
-    if request.form.get("action") == "auto":
-        auto_schedule(event)
-        flash("Horaires calculés à la suite, dans l’ordre actuel, à partir de l’ouverture.", "success")
-        return redirect(url_for("admin.programme"), code=303)
-    entries, errors = {}, []
-    for talk in accepted_talks():
-        position_text = request.form.get(f"position-{talk.id}", "").strip()
-        start_text = request.form.get(f"start-{talk.id}", "").strip()
-        start = parse_start(event.start, start_text)
-        if start_text and start is None:
-            errors.append(f"{talk.reference} : horaire « {start_text} » illisible (exemple : 9:30).")
-            continue
-        position = int(position_text) if position_text.isdigit() else None
-        entries[talk.id] = (position, start)
+    entries, errors = read_schedule_form(request.form, accepted_talks(), current_event().start)
     if errors:
         for error in errors:
             flash(error, "error")
@@ -61,14 +49,22 @@ def save_programme():
     return redirect(url_for("admin.programme"), code=303)
 
 
+@bp.post("/programme/a-la-suite")
+def schedule_in_order():
+    """Give the talks consecutive start times from the day's start, in their current order."""
+    auto_schedule(current_event())
+    flash("Horaires calculés à la suite, dans l’ordre actuel, à partir de l’ouverture.", "success")
+    return redirect(url_for("admin.programme"), code=303)
+
+
 @bp.post("/programme/publication")
 def publish_programme():
     """Publish now, publish on the answer date, or withdraw the programme."""
-    choice = request.form.get("publication")
-    if choice == "maintenant":
+    choice = request.form.get("publication", "")
+    if choice == Publication.NOW:
         set_publication(clock.now())
         flash("Le programme est publié.", "success")
-    elif choice == "date-reponse":
+    elif choice == Publication.ANSWER_DATE:
         moment = current_event().answer_date
         set_publication(moment)
         flash(f"Le programme sera publié le {format_datetime(moment)}.", "success")
@@ -81,7 +77,7 @@ def publish_programme():
 @bp.get("/programme.md")
 def programme_export():
     """Download the programme as a Jekyll page for the original site's events collection."""
-    body = programme_markdown(scheduled_talks(), url_for("public.programme", _external=True))
+    body = programme_jekyll(current_event(), scheduled_talks(), external_url("public.programme"))
     return current_app.response_class(
         body,
         mimetype="text/markdown",

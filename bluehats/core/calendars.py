@@ -2,13 +2,16 @@
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
-from ..models import Proposal
 from .clock import PARIS
 from .event import Event
+
+if TYPE_CHECKING:  # the core reads proposals' attributes; it never imports the database layer
+    from ..models import Proposal
 
 PRODID = "-//DINUM//Journee BlueHats//FR"
 
@@ -70,7 +73,7 @@ def event_calendar(event: Event, page_url: str, stamp: datetime) -> bytes:
     return to_ical(calendar)
 
 
-def programme_calendar(event: Event, talks: Iterable[Proposal], page_url: str, stamp: datetime) -> bytes:
+def programme_calendar(event: Event, talks: Iterable["Proposal"], page_url: str, stamp: datetime) -> bytes:
     """Return the programme as an iCalendar file, one event per scheduled talk."""
     calendar = new_calendar(f"Programme – {event.title}")
     for talk in talks:

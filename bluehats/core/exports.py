@@ -1,12 +1,20 @@
-"""Exports of proposals: CSV for a French spreadsheet, JSON for programs; no Flask here."""
+"""Exports: proposals as CSV for a French spreadsheet and JSON for programs, the programme as a Jekyll page."""
 
 import csv
+import html
 import io
 import json
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..models import Proposal
+import frontmatter
+
+from .clock import PARIS
+from .dates import format_date
+from .event import Event
+
+if TYPE_CHECKING:  # the core reads proposals' attributes; it never imports the database layer
+    from ..models import Proposal
 
 FIELDS = (
     "reference", "status", "created_at", "first_name", "last_name", "email", "administration",
@@ -16,7 +24,7 @@ FIELDS = (
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def proposal_record(proposal: Proposal) -> dict[str, Any]:
+def proposal_record(proposal: "Proposal") -> dict[str, Any]:
     """Return a proposal as the export's columns: the form's field names plus reference, status, created_at."""
     return {
         "reference": proposal.reference,
@@ -41,7 +49,7 @@ def neutralise(value: Any) -> Any:
     return value
 
 
-def csv_rows(proposals: Iterable[Proposal]) -> Iterator[str]:
+def csv_rows(proposals: Iterable["Proposal"]) -> Iterator[str]:
     """Yield the CSV text line by line: UTF-8 BOM, « ; » separators, formulas neutralised."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
@@ -55,9 +63,46 @@ def csv_rows(proposals: Iterable[Proposal]) -> Iterator[str]:
         yield buffer.getvalue()
 
 
-def json_chunks(proposals: Iterable[Proposal]) -> Iterator[str]:
+def json_chunks(proposals: Iterable["Proposal"]) -> Iterator[str]:
     """Yield a JSON list of proposal records, one object at a time."""
     yield "["
     for index, proposal in enumerate(proposals):
         yield ("," if index else "") + "\n" + json.dumps(proposal_record(proposal), ensure_ascii=False)
     yield "\n]\n"
+
+
+def jekyll_text(value: str) -> str:
+    """Return a text that a Jekyll page shows as typed: no HTML, no Liquid, no Markdown table cell break."""
+    escaped = html.escape(" ".join(value.split()), quote=False)
+    return escaped.replace("{", "&#123;").replace("}", "&#125;").replace("|", "&#124;")
+
+
+def programme_jekyll(event: Event, talks: Iterable["Proposal"], page_url: str) -> str:
+    """Return the programme as a Jekyll page: front matter, then one table line per talk, every field escaped."""
+    front = {
+        "title": f"Programme – {event.title}",
+        "date": event.start.astimezone(PARIS).strftime("%Y-%m-%d %H:%M:%S %z"),
+        "categories": list(event.categories),
+        "lieu": f"{event.venue}, {event.room}, {event.address}",
+        "programme": [
+            {
+                "horaire": talk.starts_at.astimezone(PARIS).strftime("%H:%M"),
+                "fin": talk.ends_at.astimezone(PARIS).strftime("%H:%M"),
+                "titre": jekyll_text(talk.title),
+                "intervenant": jekyll_text(talk.speaker),
+                "administration": jekyll_text(talk.administration),
+                "duree": talk.duration,
+            }
+            for talk in talks
+            if talk.starts_at and talk.ends_at
+        ],
+    }
+    lines = [f"Programme de la journée du {format_date(event.start)}, {event.venue}, {event.room}.", ""]
+    lines.append("| Horaire | Intervention | Intervenant·e | Durée |")
+    lines.append("| --- | --- | --- | --- |")
+    for item in front["programme"]:
+        speaker = f"{item['intervenant']} ({item['administration']})"
+        lines.append(f"| {item['horaire']} | {item['titre']} | {speaker} | {item['duree']} min |")
+    lines.append("")
+    lines.append(f"Programme en ligne\u00a0: {page_url}")
+    return frontmatter.dumps(frontmatter.Post("\n".join(lines), **front), sort_keys=False) + "\n"

@@ -31,9 +31,19 @@ def compose(template: str, recipients: list[str], subject: str, reply_to: str | 
     )
 
 
+# Characters that make an address out of a display name; the form refuses them in names, and a name
+# stored before that rule loses them here (Python 3.11's header folding could split a quoted name, gh-80222).
+_ADDRESS_MAKERS = re.compile(r'[<>,;"@()\\]')
+
+
+def display_name(text: str) -> str:
+    """Return a person's name as a header's display name: one line, nothing that can turn into an address."""
+    return " ".join(_ADDRESS_MAKERS.sub(" ", one_line(text)).split())
+
+
 def speaker_address(proposal: Proposal) -> str:
     """Return « Prénom Nom <adresse> », quoted as mail headers need."""
-    return str(Address(display_name=one_line(proposal.speaker), addr_spec=proposal.email))
+    return str(Address(display_name=display_name(proposal.speaker), addr_spec=proposal.email))
 
 
 def speaker_confirmation(proposal: Proposal) -> Mail:
@@ -46,7 +56,7 @@ def speaker_confirmation(proposal: Proposal) -> Mail:
         f"votre proposition « {one_line(proposal.title)} » ({proposal.reference})",
         reply_to=event.contact,
         proposal=proposal,
-        private_link=private_url(proposal.id),
+        private_link=private_url(proposal),
     )
 
 
@@ -66,6 +76,33 @@ def organiser_notification(proposal: Proposal, change: str = "new") -> Mail | No
         proposal=proposal,
         change=change,
         admin_link=admin_url(proposal.id),
+    )
+
+
+def edit_confirmation(proposal: Proposal, changed: list[str]) -> Mail:
+    """Send the speaker a copy of their edited proposal, naming what changed."""
+    event = current_event()
+    return compose(
+        "edit_confirmation",
+        [speaker_address(proposal)],
+        f"Journée BlueHats : votre proposition « {one_line(proposal.title)} » est modifiée ({proposal.reference})",
+        reply_to=event.contact,
+        proposal=proposal,
+        changed=changed,
+        private_link=private_url(proposal),
+    )
+
+
+def new_private_link(proposal: Proposal) -> Mail:
+    """Send the speaker the new private link that replaces a revoked one."""
+    event = current_event()
+    return compose(
+        "new_private_link",
+        [speaker_address(proposal)],
+        f"Journée BlueHats : votre nouveau lien personnel ({proposal.reference})",
+        reply_to=event.contact,
+        proposal=proposal,
+        private_link=private_url(proposal),
     )
 
 

@@ -9,8 +9,9 @@ from flask import current_app
 from sqlalchemy import Row, inspect, or_, select, update
 
 from ..core import clock
+from ..core.vocabulary import MessageStatus
 from ..extensions import db
-from ..models import MessageStatus, OutboxMessage, Proposal
+from ..models import OutboxMessage, Proposal
 from ..web.database import after_commit, write_transaction
 from .transports import PermanentFailure, TemporaryFailure, make_transport, parse_address
 

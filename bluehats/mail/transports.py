@@ -123,7 +123,12 @@ def parse_address(text: str) -> Address:
 
 
 def as_mime(message: Row) -> EmailMessage:
-    """Build the MIME message: text and HTML parts, the stored Message-ID, headers quoted by the standard library."""
+    """Build the MIME message: text and HTML parts, the stored Message-ID, headers quoted by the standard library.
+
+    Flask-Mail gives the configuration and the connection (TimeoutConnection), not the message: its Message
+    (0.10) writes 8-bit body lines of any length (3,007 octets for a long description, measured), which
+    RFC 5322 caps at 998 and some servers refuse; EmailMessage picks a transfer encoding that fits.
+    """
     mime = EmailMessage(policy=email.policy.SMTP)
     mime["Subject"] = message.subject
     mime["From"] = parse_address(message.sender)

@@ -5,9 +5,10 @@ import re
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, RadioField, StringField, TextAreaField
 from wtforms.fields import SelectChoice
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, StopValidation, ValidationError
 
-from ..models import DURATIONS, KIND_LABELS
+from ..core.vocabulary import Kind
+from ..models import DURATIONS
 
 ABSTRACT_MIN = 50
 ABSTRACT_MAX = 1500
@@ -51,6 +52,15 @@ def no_control_characters(form: FlaskForm, field: StringField) -> None:
         )
 
 
+_ADDRESS_MAKERS = re.compile(r'[<>,;"@]')
+
+
+def plain_name(form: FlaskForm, field: StringField) -> None:
+    """Refuse in a name the characters that make a mail address (a name is shown in mail headers)."""
+    if field.data and _ADDRESS_MAKERS.search(field.data):
+        raise ValidationError('Ce champ ne peut pas contenir les caractères < > , ; " @.')
+
+
 def one_line(form: FlaskForm, field: StringField) -> None:
     """Refuse line breaks in a one-line field (they would also break a mail header)."""
     if field.data and _LINE_BREAK.search(field.data):
@@ -78,6 +88,16 @@ def length(minimum: int, maximum: int) -> Length:
     )
 
 
+def ascii_local_part(form: FlaskForm, field: StringField) -> None:
+    """Explain why an address with accents or non-Latin letters before the @ is refused."""
+    local = (field.data or "").rpartition("@")[0]
+    if local and not local.isascii():
+        raise StopValidation(
+            "La partie avant le @ ne peut contenir que des lettres sans accent, des chiffres et . _ - + : "
+            "nous ne pourrions pas vous écrire à cette adresse."
+        )
+
+
 class ChoiceField(RadioField):
     """A radio group whose unknown value gets a French message."""
 
@@ -93,12 +113,12 @@ class ProposalForm(FlaskForm):
     first_name = StringField(
         "Prénom",
         filters=[strip],
-        validators=[DataRequired(REQUIRED), length(1, 100), one_line, no_control_characters],
+        validators=[DataRequired(REQUIRED), length(1, 100), one_line, no_control_characters, plain_name],
     )
     last_name = StringField(
         "Nom",
         filters=[strip],
-        validators=[DataRequired(REQUIRED), length(1, 100), one_line, no_control_characters],
+        validators=[DataRequired(REQUIRED), length(1, 100), one_line, no_control_characters, plain_name],
     )
     email = EmailField(
         "Adresse électronique",
@@ -110,9 +130,12 @@ class ProposalForm(FlaskForm):
             DataRequired(REQUIRED),
             length(1, 254),
             one_line,
+            ascii_local_part,
             Email(
                 message="Saisissez une adresse électronique valide, au format prenom.nom@administration.gouv.fr.",
                 check_deliverability=False,
+                # An address whose local part is not ASCII needs SMTPUTF8, which few mail servers offer.
+                allow_smtputf8=False,
             ),
         ],
     )
@@ -142,7 +165,7 @@ class ProposalForm(FlaskForm):
     )
     kind = ChoiceField(
         "Type d’intervention",
-        choices=[SelectChoice(kind.value, label) for kind, label in KIND_LABELS.items()],
+        choices=[SelectChoice(kind.value, kind.label) for kind in Kind],
         validators=[InputRequired("Choisissez le type d’intervention.")],
     )
     duration = ChoiceField(
@@ -165,6 +188,7 @@ class ProposalForm(FlaskForm):
         data = {name: self[name].data for name in EDITABLE}
         data["job_title"] = data["job_title"] or ""
         data["duration"] = int(data["duration"])
+        data["kind"] = Kind(data["kind"])
         if "email" in self:
             data["email"] = self.email.data
         return data

@@ -1,5 +1,6 @@
-"""What happens to a proposal: submitted, edited, withdrawn; each write with its mails, in one transaction."""
+"""What a speaker does to a proposal: submit, edit, withdraw, confirm, renew the link; each write with its mails."""
 
+import enum
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -9,11 +10,14 @@ from sqlalchemy import func, select, text
 from .. import history
 from ..core import clock
 from ..core.event import Event, cfp_state
+from ..core.vocabulary import Change, Decision, Status
+from ..decisions import answer_is_public
 from ..extensions import db
+from ..mail import messages as mails
 from ..mail import outbox
-from ..mail.messages import organiser_notification, speaker_confirmation, withdrawal_confirmation
-from ..models import OutboxMessage, Proposal, Status
+from ..models import Proposal
 from ..web.database import write_transaction
+from ..web.links import new_link_secret
 
 FIELD_LABELS = {
     "first_name": "prénom",
@@ -30,13 +34,20 @@ FIELD_LABELS = {
 DUPLICATE_WINDOW = timedelta(minutes=15)
 
 
-@dataclass
-class Outcome:
-    """A proposal after a write, and the mails queued with it."""
+class Received(enum.Enum):
+    """What became of a proposal sent through the form."""
 
-    proposal: Proposal
-    messages: list[OutboxMessage]
-    created: bool = True
+    NEW = "new"  # stored, mails queued
+    REPEATED = "repeated"  # this browser sent it minutes ago: the first one stands
+    ELSEWHERE = "elsewhere"  # another browser sent the same address and title minutes ago: nothing stored
+
+
+@dataclass(frozen=True)
+class Submission:
+    """The outcome of a submission: what happened and, for this browser only, which proposal it is."""
+
+    received: Received
+    proposal_id: int | None
 
 
 def cfp_accepts(event: Event, now: datetime, preview: bool) -> bool:
@@ -44,25 +55,45 @@ def cfp_accepts(event: Event, now: datetime, preview: bool) -> bool:
     return preview or cfp_state(event, now).is_open
 
 
-def find_duplicate(email: str, title: str, now: datetime) -> Proposal | None:
-    """Return the proposal this one repeats, if the same person sent the same title minutes ago."""
-    # Only the id is selected (cheap, and usually there is none); the proposal is loaded if found.
-    duplicate_id = db.session.scalar(
+def can_edit(proposal: Proposal, accepting: bool) -> bool:
+    """Tell whether the speaker may still edit or withdraw: a live proposal while the call is open."""
+    return proposal.status == Status.SUBMITTED and proposal.purged_at is None and accepting
+
+
+def can_confirm(proposal: Proposal, now: datetime) -> bool:
+    """Tell whether the speaker may confirm: accepted, answer public, not confirmed yet."""
+    return (
+        proposal.status == Status.SUBMITTED
+        and proposal.decision == Decision.ACCEPTED
+        and answer_is_public(proposal, now)
+        and proposal.confirmed_at is None
+    )
+
+
+def recent_twin(email: str, title: str, now: datetime) -> Proposal | None:
+    """Return a live proposal with the same address and title sent minutes ago, if any (spam never counts)."""
+    twin_id = db.session.scalar(
         select(Proposal.id)
         .where(
             func.lower(Proposal.email) == email.lower(),
             func.lower(Proposal.title) == title.lower(),
             Proposal.created_at >= now - DUPLICATE_WINDOW,
-            Proposal.status != Status.WITHDRAWN,
+            Proposal.status == Status.SUBMITTED,
         )
         .order_by(Proposal.id)
         .limit(1)
     )
-    return db.session.get(Proposal, duplicate_id) if duplicate_id is not None else None
+    return db.session.get(Proposal, twin_id) if twin_id is not None else None
 
 
-def submit_proposal(data: dict[str, Any], honeypot: str = "") -> Outcome:
-    """Store a proposal and its two mails; a repeat returns the first, a filled honeypot stores spam."""
+def submit_proposal(
+    data: dict[str, Any], honeypot: str = "", sent_from_here: frozenset[int] = frozenset()
+) -> Submission:
+    """Store a proposal and its two mails, unless it repeats one sent minutes ago; a filled honeypot stores spam.
+
+    A repeat is recognised as *this* browser's only when its id is among `sent_from_here`: anyone else who
+    types the same address and title learns nothing about the first proposal and gets no link to it.
+    """
     now = clock.now()
     with write_transaction():
         if db.session.get_bind().dialect.name == "postgresql":
@@ -71,81 +102,91 @@ def submit_proposal(data: dict[str, Any], honeypot: str = "") -> Outcome:
             db.session.execute(
                 text("SELECT pg_advisory_xact_lock(hashtext(:email))"), {"email": str(data["email"]).lower()}
             )
-        duplicate = find_duplicate(str(data["email"]), str(data["title"]), now)
-        if duplicate is not None:
-            return Outcome(duplicate, [], created=False)
+        if not honeypot:
+            twin = recent_twin(str(data["email"]), str(data["title"]), now)
+            if twin is not None and twin.id in sent_from_here:
+                return Submission(Received.REPEATED, twin.id)
+            if twin is not None:
+                return Submission(Received.ELSEWHERE, None)
         proposal = Proposal(
             **data,
             status=Status.SPAM if honeypot else Status.SUBMITTED,
             honeypot=honeypot,
+            link_secret=new_link_secret(),
             consent_at=now,
             created_at=now,
             updated_at=now,
         )
         db.session.add(proposal)
-        db.session.flush()  # the id names the reference and signs the private link
-        messages = [] if honeypot else queue_mails(proposal, speaker_confirmation(proposal), "new")
-        return Outcome(proposal, messages)
+        db.session.flush()  # the id names the reference and the private link
+        if not honeypot:
+            queue_mails(proposal, mails.speaker_confirmation(proposal), "new")
+        return Submission(Received.NEW, proposal.id)
 
 
-def queue_mails(proposal: Proposal, to_speaker, change: str) -> list[OutboxMessage]:
+def queue_mails(proposal: Proposal, to_speaker: outbox.Mail | None, change: str) -> None:
     """Queue the speaker's mail (if any) and the organisers' notice of a change."""
-    messages = []
     if to_speaker is not None:
-        messages.append(outbox.queue(to_speaker, f"speaker-{change}", proposal))
-    notice = organiser_notification(proposal, change)
+        outbox.queue(to_speaker, f"speaker-{change}", proposal)
+    notice = mails.organiser_notification(proposal, change)
     if notice is not None:
-        messages.append(outbox.queue(notice, f"organisers-{change}", proposal))
-    return messages
+        outbox.queue(notice, f"organisers-{change}", proposal)
 
 
-def update_proposal(proposal_id: int, data: dict[str, Any]) -> Outcome | None:
-    """Apply the speaker's edit and tell the organisers; None when the proposal cannot change."""
+def update_proposal(proposal_id: int, data: dict[str, Any], accepting: bool) -> list[str] | None:
+    """Apply the speaker's edit, mail them a copy and tell the organisers; return the changed fields' names.
+
+    None when the proposal can no longer change.
+    """
     with write_transaction():
         proposal = db.session.get(Proposal, proposal_id)
-        if proposal is None or proposal.status != Status.SUBMITTED:
+        if proposal is None or not can_edit(proposal, accepting):
             return None
         changed = {name: value for name, value in data.items() if getattr(proposal, name) != value}
         if not changed:
-            return Outcome(proposal, [], created=False)
+            return []
         for name, value in changed.items():
             setattr(proposal, name, value)
         proposal.updated_at = clock.now()
-        history.record(proposal, proposal.email, "edited", ", ".join(FIELD_LABELS[name] for name in changed))
-        messages = queue_mails(proposal, None, "edited")
-        return Outcome(proposal, messages, created=False)
+        labels = [FIELD_LABELS[name] for name in changed]
+        history.record(proposal, proposal.email, Change.EDITED, ", ".join(labels))
+        queue_mails(proposal, mails.edit_confirmation(proposal, labels), "edited")
+        return labels
 
 
-def withdraw_proposal(proposal_id: int) -> Outcome | None:
+def withdraw_proposal(proposal_id: int, accepting: bool) -> bool:
     """Withdraw a proposal (kept for the record), confirm to the speaker, tell the organisers."""
     with write_transaction():
         proposal = db.session.get(Proposal, proposal_id)
-        if proposal is None or proposal.status != Status.SUBMITTED:
-            return None
+        if proposal is None or not can_edit(proposal, accepting):
+            return False
         now = clock.now()
         proposal.status = Status.WITHDRAWN
         proposal.withdrawn_at = now
         proposal.updated_at = now
-        history.record(proposal, proposal.email, "withdrawn")
-        messages = queue_mails(proposal, withdrawal_confirmation(proposal), "withdrawn")
-        return Outcome(proposal, messages, created=False)
+        history.record(proposal, proposal.email, Change.WITHDRAWN)
+        queue_mails(proposal, mails.withdrawal_confirmation(proposal), "withdrawn")
+        return True
 
 
-def restore_spam(proposal_id: int, organiser: str) -> Outcome | None:
-    """Make a proposal caught by the honeypot a real one, and send the mails it never got."""
+def confirm_participation(proposal_id: int) -> bool:
+    """Record that an accepted speaker confirms; return whether it was recorded now."""
     with write_transaction():
         proposal = db.session.get(Proposal, proposal_id)
-        if proposal is None or proposal.status != Status.SPAM:
-            return None
-        proposal.status = Status.SUBMITTED
-        history.record(proposal, organiser, "restored")
-        messages = queue_mails(proposal, speaker_confirmation(proposal), "new")
-        return Outcome(proposal, messages, created=False)
+        if proposal is None or not can_confirm(proposal, clock.now()):
+            return False
+        proposal.confirmed_at = clock.now()
+        history.record(proposal, proposal.email, Change.CONFIRMED)
+        return True
 
 
-def add_note(proposal_id: int, organiser: str, text: str) -> None:
-    """Add an organiser's internal note to a proposal's history."""
+def renew_private_link(proposal_id: int, actor: str) -> bool:
+    """Revoke a proposal's private link: a new secret, the new link mailed to the speaker only."""
     with write_transaction():
         proposal = db.session.get(Proposal, proposal_id)
-        if proposal is not None:
-            history.record(proposal, organiser, "note", text.replace("\r\n", "\n").strip())
+        if proposal is None or proposal.purged_at is not None or proposal.status == Status.SPAM:
+            return False
+        proposal.link_secret = new_link_secret()
+        history.record(proposal, actor, Change.LINK_RENEWED)
+        outbox.queue(mails.new_private_link(proposal), "speaker-link", proposal)
+        return True

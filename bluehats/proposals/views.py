@@ -1,31 +1,37 @@
-"""Routes of the call for talks: the form, the confirmation page, the speaker's private page."""
+"""Routes of the call for talks: the form, the confirmation, the speaker's private page and its actions."""
 
-from flask import (
-    Blueprint,
-    Response,
-    abort,
-    current_app,
-    flash,
-    make_response,
-    redirect,
-    render_template,
-    request,
-    session,
-    url_for,
-)
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, session, url_for
 from flask_wtf.csrf import generate_csrf
 
 from ..core import clock
-from ..decisions import answer_is_public, confirm_participation
+from ..decisions import answer_is_public
 from ..extensions import db, limiter
-from ..models import Proposal, Status
-from ..web.caching import NO_STORE
-from ..web.links import private_url, proposal_id_from_token
+from ..models import Proposal
+from ..web.caching import render_once
+from ..web.links import private_url, proposal_from_token
 from ..web.templating import cfp_key, current_event
 from .forms import ABSTRACT_MAX, ABSTRACT_MIN, ADMINISTRATIONS, EditProposalForm, ProposalForm
-from .operations import cfp_accepts, submit_proposal, update_proposal, withdraw_proposal
+from .operations import (
+    Received,
+    can_edit,
+    cfp_accepts,
+    confirm_participation,
+    renew_private_link,
+    submit_proposal,
+    update_proposal,
+    withdraw_proposal,
+)
 
 bp = Blueprint("proposals", __name__)
+
+# Per client address. Agents of a whole ministry may reach the site through one proxy, the same
+# afternoon: the limits stop a flood, not a busy department.
+SUBMIT_LIMIT = "100 per hour;10 per minute"
+EDIT_LIMIT = "30 per hour"
+CSRF_SLOT = "bluehats-csrf-token-placeholder"
+# The proposals this browser sent lately (their ids, in its signed session): only these count as its repeats.
+SENT_HERE = "sent"
+SENT_HERE_KEPT = 20
 
 
 @bp.context_processor
@@ -36,16 +42,9 @@ def abstract_limits() -> dict[str, int]:
 
 @bp.after_request
 def never_store(response: Response) -> Response:
-    """Keep the speaker's pages (a CSRF token, a proposal, a private link) out of every cache."""
-    response.headers["Cache-Control"] = NO_STORE
+    """Keep every page of the call out of every cache: they hold a CSRF token, a private link or personal data."""
+    response.headers["Cache-Control"] = "no-store"
     return response
-
-
-# Per client address. Agents of a whole ministry may reach the site through one proxy, the same
-# afternoon: the limits stop a flood, not a busy department.
-SUBMIT_LIMIT = "100 per hour;10 per minute"
-EDIT_LIMIT = "30 per hour"
-CSRF_SLOT = "bluehats-csrf-token-placeholder"
 
 
 def accepting() -> bool:
@@ -58,7 +57,17 @@ def new():
     """Show the form, or say that the call is closed."""
     if not accepting():
         return render_template("proposals/closed.html")
-    return empty_form()
+    # Rendered once per state of the call; only this visitor's CSRF token is put in.
+    body = render_once(
+        ("proposals.new", cfp_key(current_app)),
+        lambda: render_template(
+            "proposals/form.html",
+            form=ProposalForm(meta={"csrf": False}),
+            administrations=ADMINISTRATIONS,
+            csrf_token=lambda: CSRF_SLOT,
+        ),
+    )
+    return body.decode("utf-8").replace(CSRF_SLOT, generate_csrf())
 
 
 @bp.post("/proposer")
@@ -68,83 +77,125 @@ def submit():
     if not accepting():
         return render_template("proposals/closed.html"), 403
     form = ProposalForm()
-    if form.validate_on_submit():
-        outcome = submit_proposal(form.proposal_data(), honeypot=form.website.data or "")
-        # The confirmation page is for this browser only: the private link is not in its URL.
-        session["confirmed"] = outcome.proposal.id
-        return redirect(url_for("proposals.confirmation"), code=303)
-    return render_template("proposals/form.html", form=form, administrations=ADMINISTRATIONS)
-
-
-def empty_form() -> Response:
-    """Serve the empty form: rendered once per state of the call, with this visitor's CSRF token put in."""
-    store = current_app.extensions["bluehats.pages"]
-    _, body = store.get(
-        ("proposals.new", request.host_url, cfp_key(current_app)),
-        lambda: render_template(
-            "proposals/form.html",
-            form=ProposalForm(meta={"csrf": False}),
-            administrations=ADMINISTRATIONS,
-            csrf_token=lambda: CSRF_SLOT,
-        ),
+    if not form.validate_on_submit():
+        return render_template("proposals/form.html", form=form, administrations=ADMINISTRATIONS)
+    sent_here = [value for value in session.get(SENT_HERE, []) if isinstance(value, int)]
+    submission = submit_proposal(
+        form.proposal_data(), honeypot=form.website.data or "", sent_from_here=frozenset(sent_here)
     )
-    return make_response(body.decode("utf-8").replace(CSRF_SLOT, generate_csrf()))
+    if submission.proposal_id is not None and submission.received is Received.NEW:
+        session[SENT_HERE] = [*sent_here, submission.proposal_id][-SENT_HERE_KEPT:]
+    # The confirmation page is for this browser only: nothing of it is in its URL.
+    session["confirmed"] = submission.proposal_id
+    session["received"] = submission.received.value
+    return redirect(url_for("proposals.confirmation"), code=303)
 
 
 @bp.get("/proposer/merci")
 def confirmation():
-    """Thank the speaker and recap what was sent."""
+    """Thank the speaker and recap what was sent (or say, and only say, that it had already arrived)."""
+    received = session.get("received")
+    if received == Received.ELSEWHERE.value:
+        return render_template("proposals/already_received.html")
     proposal_id = session.get("confirmed")
     proposal = db.session.get(Proposal, proposal_id) if isinstance(proposal_id, int) else None
     if proposal is None:
         return redirect(url_for("proposals.new"))
-    return render_template("proposals/confirmation.html", proposal=proposal, private_link=private_url(proposal.id))
+    return render_template(
+        "proposals/confirmation.html",
+        proposal=proposal,
+        repeated=received == Received.REPEATED.value,
+        private_link=private_url(proposal),
+    )
 
 
 def proposal_or_404(token: str) -> Proposal:
-    """Return the proposal a private link is for; a forged or altered link is a 404."""
-    proposal_id = proposal_id_from_token(token)
-    proposal = db.session.get(Proposal, proposal_id) if proposal_id is not None else None
+    """Return the proposal a private link is for; a forged, altered, revoked or purged link is a 404."""
+    proposal = proposal_from_token(token)
     if proposal is None or proposal.purged_at is not None:
         abort(404)
     return proposal
 
 
-@bp.route("/proposition/<token>", methods=["GET", "POST"])
-@limiter.limit(EDIT_LIMIT, methods=["POST"])
-def private(token: str):
-    """The speaker's page: read, and until the deadline edit or withdraw."""
-    proposal = proposal_or_404(token)
-    editable = proposal.status == Status.SUBMITTED and accepting()
-    form = EditProposalForm(obj=proposal) if request.method == "GET" else EditProposalForm()
-    if request.method == "POST" and request.form.get("action") == "confirm":
-        if confirm_participation(proposal.id):
-            flash("Merci, votre participation est confirmée. À bientôt à la Journée BlueHats !", "success")
-        return redirect(url_for("proposals.private", token=token), code=303)
-    if request.method == "POST":
-        if not editable:
-            flash("Cette proposition ne peut plus être modifiée.", "error")
-            return redirect(url_for("proposals.private", token=token), code=303)
-        if request.form.get("action") == "withdraw":  # CSRFProtect has checked the token
-            outcome = withdraw_proposal(proposal.id)
-            if outcome:
-                flash("Votre proposition est retirée. Un courriel vous le confirme.", "success")
-            return redirect(url_for("proposals.private", token=token), code=303)
-        if request.form.get("action") == "edit" and form.validate_on_submit():
-            outcome = update_proposal(proposal.id, form.proposal_data())
-            if outcome and outcome.messages:
-                flash("Vos modifications sont enregistrées. Les organisateurs en sont informés.", "success")
-            else:
-                flash("Aucune modification à enregistrer.", "info")
-            return redirect(url_for("proposals.private", token=token), code=303)
-    if request.method == "GET":
-        form.duration.data = str(proposal.duration)
-    return render_template(
+def show_private(proposal: Proposal, token: str, form: EditProposalForm, status: int = 200):
+    """Render the speaker's page."""
+    page = render_template(
         "proposals/private.html",
         proposal=proposal,
         form=form,
-        editable=editable,
+        editable=can_edit(proposal, accepting()),
         answer_public=answer_is_public(proposal, clock.now()),
         token=token,
         administrations=ADMINISTRATIONS,
     )
+    return page, status
+
+
+@bp.get("/proposition/<token>")
+def private(token: str):
+    """The speaker's page: what was sent, where it stands, and until the deadline an edit form."""
+    proposal = proposal_or_404(token)
+    form = EditProposalForm(obj=proposal)
+    form.duration.data = str(proposal.duration)
+    return show_private(proposal, token, form)
+
+
+@bp.post("/proposition/<token>")
+@limiter.limit(EDIT_LIMIT)
+def edit(token: str):
+    """Save the speaker's edit and say what changed."""
+    proposal = proposal_or_404(token)
+    if not can_edit(proposal, accepting()):
+        flash("Cette proposition ne peut plus être modifiée.", "error")
+        return redirect(url_for("proposals.private", token=token), code=303)
+    form = EditProposalForm()
+    if not form.validate_on_submit():
+        return show_private(proposal, token, form)
+    changed = update_proposal(proposal.id, form.proposal_data(), accepting())
+    if changed:
+        flash(f"Modification enregistrée ({', '.join(changed)}). Un courriel vous en envoie une copie.", "success")
+    elif changed is None:
+        flash("Cette proposition ne peut plus être modifiée.", "error")
+    else:
+        flash("Aucune modification à enregistrer : la proposition est identique.", "info")
+    return redirect(url_for("proposals.private", token=token), code=303)
+
+
+@bp.get("/proposition/<token>/retrait")
+def withdraw_page(token: str):
+    """Ask before withdrawing, and say what withdrawing does."""
+    proposal = proposal_or_404(token)
+    if not can_edit(proposal, accepting()):
+        return redirect(url_for("proposals.private", token=token), code=303)
+    return render_template("proposals/withdraw.html", proposal=proposal, token=token)
+
+
+@bp.post("/proposition/<token>/retrait")
+@limiter.limit(EDIT_LIMIT)
+def withdraw(token: str):
+    """Withdraw the proposal."""
+    proposal = proposal_or_404(token)
+    if withdraw_proposal(proposal.id, accepting()):
+        flash("Votre proposition est retirée. Un courriel vous le confirme.", "success")
+    else:
+        flash("Cette proposition ne peut plus être retirée.", "error")
+    return redirect(url_for("proposals.private", token=token), code=303)
+
+
+@bp.post("/proposition/<token>/confirmation")
+@limiter.limit(EDIT_LIMIT)
+def confirm(token: str):
+    """Record that the accepted speaker will come."""
+    proposal = proposal_or_404(token)
+    if confirm_participation(proposal.id):
+        flash("Merci, votre participation est confirmée. À bientôt à la Journée BlueHats !", "success")
+    return redirect(url_for("proposals.private", token=token), code=303)
+
+
+@bp.post("/proposition/<token>/lien")
+@limiter.limit(EDIT_LIMIT)
+def renew_link(token: str):
+    """Replace this private link by a new one, sent by mail: the link in the address bar stops working."""
+    proposal = proposal_or_404(token)
+    renew_private_link(proposal.id, proposal.email)
+    return render_template("proposals/link_renewed.html", proposal=proposal)

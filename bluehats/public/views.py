@@ -1,15 +1,18 @@
 """Routes of the public pages."""
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, current_app, jsonify, make_response, render_template
+from flask_login import current_user
 from sqlalchemy import func, select
 
 from ..core import clock
 from ..core.calendars import event_calendar, programme_calendar
 from ..core.content import load_page
+from ..core.vocabulary import MessageStatus
 from ..extensions import db
-from ..models import MessageStatus, OutboxMessage
+from ..models import OutboxMessage
 from ..programme import is_published, scheduled_talks
-from ..web.caching import CACHE_CONTROL, cached_page, cached_path
+from ..web.caching import public_page, shared
+from ..web.links import external_url
 from ..web.templating import cfp_key, current_event
 
 bp = Blueprint("public", __name__)
@@ -18,40 +21,29 @@ bp = Blueprint("public", __name__)
 LEGAL_PAGES = ("mentions-legales", "donnees-personnelles", "accessibilite")
 
 
-@bp.after_request
-def shared_cache(response: Response) -> Response:
-    """Let browsers and nginx keep the public pages (the same for every visitor) as CACHE_CONTROL says."""
-    if request.endpoint != "public.healthz" and response.status_code == 200:
-        response.headers.setdefault("Cache-Control", CACHE_CONTROL)
-    return response
-
-
 @bp.get("/")
 def index():
     """Show the announcement (rendered once per state of the call, 304 when the browser has it)."""
-    return cached_page(cfp_key(current_app), lambda: render_template("public/index.html"))
+    return public_page(cfp_key(current_app), lambda: render_template("public/index.html"))
 
 
 @bp.get("/<any('mentions-legales', 'donnees-personnelles', 'accessibilite'):name>")
 def legal(name: str):
     """Show one of the pages every French public site owes its visitors."""
-    return cached_page(name, lambda: render_template("public/page.html", page=load_page(name)))
-
-
-cached_path("/", "public.index", cfp_key)
-for _name in LEGAL_PAGES:
-    cached_path(f"/{_name}", "public.legal", lambda app, name=_name: name)
+    return public_page(name, lambda: render_template("public/page.html", page=load_page(name)))
 
 
 @bp.get("/evenement.ics")
 def event_ics():
     """Serve the day as a calendar file."""
-    page_url = url_for("public.index", _external=True)
+    page_url = external_url("public.index")
     body = event_calendar(current_event(), page_url, clock.now())
-    return Response(
-        body,
-        mimetype="text/calendar",
-        headers={"Content-Disposition": 'attachment; filename="journee-bluehats-2022.ics"'},
+    return shared(
+        Response(
+            body,
+            mimetype="text/calendar",
+            headers={"Content-Disposition": 'attachment; filename="journee-bluehats-2022.ics"'},
+        )
     )
 
 
@@ -63,24 +55,26 @@ def public_talks() -> list | None:
 @bp.get("/programme")
 def programme():
     """Show the programme, or say it is not published yet."""
-    return render_template("public/programme.html", talks=public_talks())
+    return shared(make_response(render_template("public/programme.html", talks=public_talks())))
 
 
 @bp.get("/programme.ics")
 def programme_ics():
     """Serve the published programme as a calendar, one event per talk (empty before publication)."""
-    page_url = url_for("public.programme", _external=True)
+    page_url = external_url("public.programme")
     body = programme_calendar(current_event(), public_talks() or [], page_url, clock.now())
-    return Response(
-        body,
-        mimetype="text/calendar",
-        headers={"Content-Disposition": 'attachment; filename="programme-journee-bluehats-2022.ics"'},
+    return shared(
+        Response(
+            body,
+            mimetype="text/calendar",
+            headers={"Content-Disposition": 'attachment; filename="programme-journee-bluehats-2022.ics"'},
+        )
     )
 
 
 @bp.get("/healthz")
 def healthz():
-    """Report the application's and the database's status, and the mails waiting, as JSON."""
+    """Report whether the site and its database answer; logged-in organisers also see the mails waiting."""
     try:
         counts = dict(
             db.session.execute(
@@ -92,5 +86,7 @@ def healthz():
     except Exception as error:  # noqa: BLE001 - any failure means the database is unusable
         db.session.rollback()
         return jsonify(status="error", database=f"error: {type(error).__name__}"), 503
+    if not current_user.is_authenticated:  # the queue is the team's business, not a passer-by's
+        return jsonify(status="ok", database="ok")
     outbox = {"pending": counts.get(MessageStatus.PENDING, 0), "failed": counts.get(MessageStatus.FAILED, 0)}
     return jsonify(status="ok", database="ok", outbox=outbox)

@@ -1,4 +1,9 @@
-"""Caching for pages that do not depend on the visitor: rendered once per state, answered 304 when unchanged."""
+"""Pages that do not depend on the visitor: rendered once per state they name, answered 304 when unchanged.
+
+Views call these through Flask's routing; the state key names everything a page shows (the call's state, the
+programme's version …), and nothing of the request is part of it, so no visitor can shape another's page.
+Public pages carry headers a shared cache (nginx, see deploy/) can keep a minute while browsers revalidate.
+"""
 
 import hashlib
 from collections import OrderedDict
@@ -8,27 +13,18 @@ from pathlib import Path
 
 from flask import Flask, Response, current_app, request
 from werkzeug.http import quote_etag
-from werkzeug.wrappers import Request
 
-from .security import security_headers
-
-MAX_PAGES = 64  # a few pages times a few states; a bound, since the Host header is part of the key
-# Public pages: browsers ask again each time (an ETag makes it a 304), a shared cache such as nginx
-# (deploy/nginx.conf) keeps them a minute, then serves the old copy one more minute while it asks again.
-CACHE_CONTROL = "public, max-age=0, s-maxage=60, stale-while-revalidate=60"
-# Pages that depend on the visitor (a session, a CSRF token, a private link): kept nowhere.
-NO_STORE = "private, no-store"
+MAX_PAGES = 64  # a few pages times a few states
+# Browsers ask again each time (a 304 is cheap); a shared cache may serve a page a minute, and a little
+# longer while it fetches the new version in the background.
+PUBLIC_CACHE_CONTROL = "public, max-age=0, s-maxage=60, stale-while-revalidate=60"
 
 
-class PageCache:
+class PageStore:
     """Rendered pages by state key, least recently used first out."""
 
     def __init__(self) -> None:
         self.pages: OrderedDict[Hashable, tuple[str, bytes]] = OrderedDict()
-
-    def peek(self, key: Hashable) -> tuple[str, bytes] | None:
-        """Return (ETag, body) of a page already rendered in this state, or None."""
-        return self.pages.get(key)
 
     def get(self, key: Hashable, render: Callable[[], str]) -> tuple[str, bytes]:
         """Return (ETag, body) of a page, rendering it the first time its state is seen."""
@@ -43,58 +39,27 @@ class PageCache:
         return entry
 
 
-# The pages served from the cache, by path: their endpoint and what their state depends on.
-CACHED_PATHS: dict[str, tuple[str, Callable[[Flask], Hashable]]] = {}
+def render_once(key: Hashable, render: Callable[[], str]) -> bytes:
+    """Return a page's body, rendered once per state key in this process."""
+    store: PageStore = current_app.extensions["bluehats.pages"]
+    return store.get(key, render)[1]
 
 
-def cached_path(path: str, endpoint: str, state: Callable[[Flask], Hashable]) -> None:
-    """Declare that a path's page depends only on `state(app)` (and the host it is asked on)."""
-    CACHED_PATHS[path] = (endpoint, state)
-
-
-def cached_page(key: Hashable, render: Callable[[], str]) -> Response:
-    """Answer a page that only depends on `key`: 304 if the browser has it, else the cached body."""
-    store: PageCache = current_app.extensions["bluehats.pages"]
-    etag, body = store.get((request.endpoint, request.host_url, key), render)
-    headers = {"ETag": quote_etag(etag), "Cache-Control": CACHE_CONTROL}
+def public_page(key: Hashable, render: Callable[[], str], mimetype: str = "text/html") -> Response:
+    """Answer a page that depends only on `key`: 304 if the browser has it, else the body kept for that state."""
+    store: PageStore = current_app.extensions["bluehats.pages"]
+    etag, body = store.get((request.endpoint, key), render)
+    headers = {"ETag": quote_etag(etag), "Cache-Control": PUBLIC_CACHE_CONTROL}
     if etag in request.if_none_match:
         return Response(status=304, headers=headers)
-    return Response(body, mimetype="text/html", headers=headers)
+    return Response(body, mimetype=mimetype, headers=headers)
 
 
-class FastPages:
-    """WSGI middleware: a page already in the cache is answered here, without going through Flask.
-
-    Only plain GETs of the declared paths, once Flask has rendered them once in this state; the
-    answer is byte for byte what cached_page() gives, security headers included.
-    """
-
-    def __init__(self, wsgi_app, app: Flask) -> None:
-        self.wsgi_app = wsgi_app
-        self.app = app
-        self.store: PageCache = app.extensions["bluehats.pages"]
-        self.headers = security_headers(app)
-
-    def __call__(self, environ, start_response):
-        """Answer from the cache when the page is there, else hand over to Flask."""
-        route = CACHED_PATHS.get(environ.get("PATH_INFO", ""))
-        if route is None or environ["REQUEST_METHOD"] != "GET" or environ.get("QUERY_STRING"):
-            return self.wsgi_app(environ, start_response)
-        endpoint, state = route
-        request_ = Request(environ)
-        entry = self.store.peek((endpoint, request_.host_url, state(self.app)))
-        if entry is None:
-            return self.wsgi_app(environ, start_response)
-        etag, body = entry
-        headers = [("ETag", quote_etag(etag)), ("Cache-Control", CACHE_CONTROL), *self.headers]
-        if etag in request_.if_none_match:
-            start_response("304 NOT MODIFIED", headers)
-            return []
-        start_response(
-            "200 OK",
-            [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(body))), *headers],
-        )
-        return [body]
+def shared(response: Response) -> Response:
+    """Mark a public answer that a shared cache may keep, with an ETag for the browser to revalidate (304)."""
+    response.headers["Cache-Control"] = PUBLIC_CACHE_CONTROL
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 @cache
@@ -104,8 +69,8 @@ def file_hash(path: str) -> str:
 
 
 def init_app(app: Flask) -> None:
-    """Give each process its page cache, and static URLs that change when the file changes."""
-    app.extensions["bluehats.pages"] = PageCache()
+    """Give each process its page store, and static URLs that change when the file changes."""
+    app.extensions["bluehats.pages"] = PageStore()
     static_folder = app.static_folder
     assert static_folder is not None
 

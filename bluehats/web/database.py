@@ -1,5 +1,6 @@
 """Database engine settings, SQLite pragmas, and the one shape of a write: write_transaction()."""
 
+import contextlib
 import fcntl
 import os
 import threading
@@ -64,8 +65,20 @@ def configure_engine(app: Flask) -> None:
         return
     event.listen(engine, "connect", _sqlite_connect)
     database = engine.url.database
+    if database and database != ":memory:" and not database.startswith("file:"):
+        # Just before SQLite opens (and would create) the file: not at start-up, only once it is used.
+        event.listen(engine, "do_connect", lambda *_args: create_private_file(Path(database)))
     lock = WriteLock(Path(f"{database}.writelock")) if database and database != ":memory:" else None
     listen_for_writes(engine, lock)
+
+
+def create_private_file(path: Path) -> None:
+    """Create the SQLite file readable by its owner only from its first byte (SQLite gives its journals the same)."""
+    if path.exists():
+        return
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):  # another worker made it first
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def _sqlite_connect(dbapi_connection, _record) -> None:

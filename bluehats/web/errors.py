@@ -1,6 +1,7 @@
 """Error pages in French, in the DSFR frame."""
 
-from flask import Flask, render_template
+from flask import Flask, Response, has_request_context, render_template
+from flask.globals import request_ctx
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -31,9 +32,14 @@ CSRF_MESSAGE = (
     "rechargez-la et envoyez de nouveau vos informations."
 )
 
+UNTRUSTED_HOST = "Requête incorrecte : cette adresse n’est pas celle du site.\n"
 
-def render_error(code: int, message: str | None = None) -> tuple[str, int]:
+
+def render_error(code: int, message: str | None = None) -> tuple[str | Response, int]:
     """Render the French page of an HTTP error."""
+    if has_request_context() and request_ctx.url_adapter is None:
+        # The Host header names no address of this site: no link can be built, so no page in the frame.
+        return Response(UNTRUSTED_HOST, mimetype="text/plain"), 400
     title, default = MESSAGES.get(code, MESSAGES[500])
     return render_template("error.html", code=code, title=title, message=message or default), code
 
@@ -49,8 +55,10 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.code is None or error.code < 400:
             return error
-        response = error.get_response()
-        body, _code = render_error(error.code)
+        body, code = render_error(error.code)
+        if isinstance(body, Response):
+            return body, code
+        response = error.get_response()  # keeps the error's own headers (Retry-After, Allow …)
         response.set_data(body)
         response.mimetype = "text/html"
         return response

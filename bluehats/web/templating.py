@@ -9,6 +9,8 @@ from ..core import clock
 from ..core.dates import format_date, format_datetime, format_time
 from ..core.event import Event, cfp_state
 from ..core.typography import french_text
+from ..core.vocabulary import Change, Decision, Kind, MessageStatus, Publication, Status
+from .links import external_url
 
 
 def current_event() -> Event:
@@ -30,6 +32,11 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["typo"] = french_text
     app.jinja_env.filters["nl2br"] = nl2br
     app.jinja_env.globals["attrs"] = attrs
+    app.jinja_env.globals["external_url"] = external_url
+    # Templates compare codes with the enums themselves, never with strings.
+    app.jinja_env.globals.update(
+        Change=Change, Decision=Decision, Kind=Kind, MessageStatus=MessageStatus, Publication=Publication, Status=Status
+    )
 
     @app.context_processor
     def event_context() -> dict[str, Any]:

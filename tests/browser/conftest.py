@@ -47,16 +47,16 @@ def playwright_browser():
 @pytest.fixture
 def live_server(make_app, smtp):
     """Serve the real app, mailing through the real SMTP server, on a free loopback port."""
+    port = free_port()
     app = make_app(
         MAIL_SERVER="127.0.0.1",
         MAIL_PORT=smtp.port,
         BLUEHATS_MAIL_DELIVERY="immediate",
         SERVER_NAME=None,
-        BLUEHATS_SITE_URL=None,
+        BLUEHATS_SITE_URL=f"http://127.0.0.1:{port}",
     )
     with app.app_context():
         add_organiser(*ORGANISER)
-    port = free_port()
     server = make_server("127.0.0.1", port, read_at_once(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -87,9 +87,11 @@ def test_the_speaker_edits_then_withdraws_through_the_private_link(live_server, 
     screenshot(page, "page-personnelle-bureau")
     page.fill("#title", "Un titre encore plus clair")
     page.get_by_role("button", name="Enregistrer les modifications").click()
-    page.wait_for_selector("text=Vos modifications sont enregistrées")
+    page.wait_for_selector("text=Modification enregistrée (titre)")
     assert "Un titre encore plus clair" in page.inner_text("main")
-    page.get_by_role("button", name="Retirer ma proposition").click()
+    page.get_by_role("link", name="Retirer ma proposition…").click()
+    page.wait_for_selector("text=Une proposition retirée n’est pas étudiée")
+    page.get_by_role("button", name="Oui, retirer ma proposition").click()
     page.wait_for_selector("text=Vous avez retiré cette proposition")
     assert "est retirée" in smtp.to(VALID["email"])[-1]["Subject"]
 

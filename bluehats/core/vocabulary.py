@@ -1,0 +1,94 @@
+"""The site's codes, each an enum member with its French label beside it (and nowhere else)."""
+
+import enum
+
+
+class Labelled(enum.StrEnum):
+    """A code stored as text, with the French label people read."""
+
+    @property
+    def label(self) -> str:
+        """Return the French label."""
+        return LABELS[self]
+
+
+class Kind(Labelled):
+    """The kinds of talk the call asks for."""
+
+    EXPERIENCE = "retour-experience"
+    SOFTWARE = "logiciel-libre"
+    PRACTICE = "bonne-pratique"
+    OTHER = "autre"
+
+
+class Status(Labelled):
+    """Where a proposal stands, apart from the organisers' decision."""
+
+    SUBMITTED = "submitted"
+    WITHDRAWN = "withdrawn"
+    SPAM = "spam"
+
+
+class Decision(Labelled):
+    """What the organisers decided."""
+
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+class MessageStatus(Labelled):
+    """Where an outbox message stands."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class Change(Labelled):
+    """What happened to a proposal: the lines of its history (its arrival is its created_at)."""
+
+    EDITED = "edited"
+    WITHDRAWN = "withdrawn"
+    RESTORED = "restored"
+    DECIDED = "decided"
+    ANSWERED = "answered"
+    CONFIRMED = "confirmed"
+    NOTE = "note"
+    LINK_RENEWED = "link-renewed"
+
+
+class Publication(Labelled):
+    """How the organisers publish the programme."""
+
+    NOW = "maintenant"
+    ANSWER_DATE = "date-reponse"
+    HELD = "retirer"
+
+
+LABELS: dict[Labelled, str] = {
+    Kind.EXPERIENCE: "Retour d’expérience",
+    Kind.SOFTWARE: "Logiciel libre à faire connaître",
+    Kind.PRACTICE: "Bonne pratique",
+    Kind.OTHER: "Autre",
+    Status.SUBMITTED: "Reçue",
+    Status.WITHDRAWN: "Retirée",
+    Status.SPAM: "Indésirable",
+    Decision.ACCEPTED: "Acceptée",
+    Decision.DECLINED: "Refusée",
+    MessageStatus.PENDING: "En attente",
+    MessageStatus.SENT: "Envoyé",
+    MessageStatus.FAILED: "En échec",
+    MessageStatus.CANCELLED: "Annulé",
+    Change.EDITED: "Modifiée par la personne",
+    Change.WITHDRAWN: "Retirée par la personne",
+    Change.RESTORED: "Sortie des indésirables",
+    Change.DECIDED: "Décision",
+    Change.ANSWERED: "Réponse mise en file d’envoi",
+    Change.CONFIRMED: "Participation confirmée",
+    Change.NOTE: "Note interne",
+    Change.LINK_RENEWED: "Lien personnel renouvelé",
+    Publication.NOW: "Publier maintenant",
+    Publication.ANSWER_DATE: "Publier à la date des réponses",
+    Publication.HELD: "Ne pas publier",
+}
