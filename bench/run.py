@@ -283,6 +283,7 @@ def bench_outbox(database: str, folder: Path, mails: int) -> dict:
                 "MAIL_SERVER": "127.0.0.1",
                 "MAIL_PORT": port,
                 "BLUEHATS_MAIL_DELIVERY": "worker",
+                "BLUEHATS_SITE_URL": "http://127.0.0.1",
             }
         )
         with app.app_context():
