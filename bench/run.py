@@ -368,6 +368,7 @@ def main() -> None:
     if not shutil.which("wrk"):
         sys.exit("wrk est nécessaire (apt-get install wrk)")
 
+    load_at_start = round(os.getloadavg()[0], 1)
     folder = Path(tempfile.mkdtemp(prefix="bluehats-bench-"))
     log = folder / "gunicorn.log"
     database = f"sqlite:///{folder / 'bench.sqlite'}"
@@ -438,7 +439,14 @@ def main() -> None:
 
     report = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "system": platform.platform()},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "system": platform.platform(),
+            # Other work on a shared machine lowers every figure: the load beside them says how much.
+            "load_average_at_start": load_at_start,
+            "load_average_at_end": round(os.getloadavg()[0], 1),
+        },
         "settings": {
             "workers": WORKERS,
             "threads": THREADS,
@@ -529,7 +537,9 @@ def write(report: dict) -> None:
         f"<!-- figures -->\nDernière mesure : {report['when']}, {report['machine']['cpus']} cœurs, "
         f"Python {report['machine']['python']}, gunicorn {WORKERS} × {THREADS} (gthread), wrk "
         f"{report['settings']['connections']} connexions, {report['settings']['seconds']} s × "
-        f"{report['settings']['rounds']} alternances plancher/site.\n\n{table}\n<!-- /figures -->"
+        f"{report['settings']['rounds']} alternances plancher/site ; charge moyenne de la machine (1 min) : "
+        f"{report['machine']['load_average_at_start']} au départ, {report['machine']['load_average_at_end']} à la fin."
+        f"\n\n{table}\n<!-- /figures -->"
     )
     text = re.sub(r"<!-- figures -->.*<!-- /figures -->", lambda _: figures, text, flags=re.S)
     page.write_text(text, encoding="utf-8")
