@@ -39,5 +39,6 @@ class PrivateLinksHidden(glogging.Logger):
         return atoms
 
 
-PRIVATE_LINK = re.compile(r"(/proposition/)[^/\s?\"]+")
+# Also /proposition%2F<token>, which the site serves too.
+PRIVATE_LINK = re.compile(r"(/proposition(?:/|%2[fF]))[^/\s?\"]+")
 logger_class = PrivateLinksHidden

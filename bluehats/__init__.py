@@ -11,7 +11,7 @@ from flask import Flask, request
 from . import cli
 from .admin import accounts
 from .config import load_config
-from .core.event import load_event
+from .core.edition import load_edition
 from .extensions import csrf, db, limiter, mail
 from .web import caching, errors, proxies, security, templating
 from .web.database import configure_engine
@@ -39,7 +39,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     accounts.init_app(app)
 
-    app.extensions["bluehats.core.event"] = load_event(
+    app.extensions["bluehats.edition"] = load_edition(
+        app.config["BLUEHATS_EVENT"],
         cfp_deadline=app.config["BLUEHATS_CFP_DEADLINE"],
         answer_date=app.config["BLUEHATS_ANSWER_DATE"],
     )

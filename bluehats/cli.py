@@ -21,6 +21,7 @@ from .extensions import db
 from .mail import outbox
 from .models import Organiser, OutboxMessage, Proposal
 from .web.database import write_transaction
+from .web.templating import current_edition
 
 outbox_cli = AppGroup("outbox", help="La file des courriels.")
 proposals_cli = AppGroup("proposals", help="Les propositions d’intervention.")
@@ -43,18 +44,24 @@ def progress(total: int, label: str) -> Iterator[Callable[[int], None]]:
 
 @outbox_cli.command("deliver")
 @click.option("--watch", is_flag=True, help="Continuer à envoyer, en respectant l’attente entre deux essais.")
-def deliver_command(watch: bool) -> None:
+@click.option(
+    "--reclaim",
+    is_flag=True,
+    help="Reprendre aussi les courriels réservés par un envoi interrompu (seulement si aucun autre envoi ne tourne).",
+)
+def deliver_command(watch: bool, reclaim: bool) -> None:
     """Send the pending mails (all at once by hand; --watch keeps running)."""
     if not watch:
         total = outbox.DeliveryReport()
         with progress(pending_now(), "Envoi des courriels") as advance:
             while True:  # every pending message, in batches, whatever its backoff
-                report = outbox.deliver(force=True)
+                report = outbox.deliver(force=True, reclaim=reclaim)
                 total.add(report)
                 advance(report.sent + report.retried + report.failed)
                 if report.sent + report.failed < outbox.BATCH_SIZE or report.retried:
                     break
         print_report(total)
+        print_held_claims()
         sys.exit(1 if total.retried or total.failed else 0)
     click.echo("Envoi des courriels en continu (Ctrl+C pour arrêter).", err=True)
     while True:
@@ -82,6 +89,23 @@ def print_report(report: outbox.DeliveryReport) -> None:
         click.echo(f"  {error}", err=True)
 
 
+def print_held_claims() -> None:
+    """Say which mails another delivery (running, or killed) still holds, and when they will be taken back."""
+    held = outbox.held_claims(clock.now())
+    if held:
+        until = when(max(row.claimed_until for row in held))
+        click.echo(
+            f"{len(held)} courriel(s) réservé(s) par un autre envoi jusqu’à {until}, puis repris par l’envoi "
+            "suivant ; si cet envoi a été interrompu et qu’aucun autre ne tourne, "
+            "flask outbox deliver --reclaim les envoie tout de suite."
+        )
+
+
+def when(moment: datetime) -> str:
+    """Write a moment for the operator, in Paris time."""
+    return moment.astimezone(clock.PARIS).isoformat(timespec="seconds")
+
+
 @outbox_cli.command("list")
 @click.option("--all", "show_all", is_flag=True, help="Montrer aussi les courriels envoyés.")
 def list_command(show_all: bool) -> None:
@@ -92,8 +116,11 @@ def list_command(show_all: bool) -> None:
     rows = db.session.scalars(query).all()
     if not rows:
         click.echo("Aucun courriel en attente." if not show_all else "Aucun courriel.")
+    held = dict(outbox.held_claims(clock.now()))
     for message in rows:
-        due = max(message.not_before, message.next_attempt_at).isoformat(timespec="seconds")
+        due = when(max(message.not_before, message.next_attempt_at))
+        if message.id in held:
+            due = f"réservé jusqu’à {when(held[message.id])}"
         click.echo(
             f"{message.id}\t{message.status}\t{message.attempts} essai(s)\t{due}\t"
             f"{', '.join(message.recipients)}\t{message.subject}"
@@ -103,9 +130,15 @@ def list_command(show_all: bool) -> None:
 
 @proposals_cli.command("export")
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
-def export_command(fmt: str) -> None:
-    """Write every proposal to standard output, and nothing else there."""
-    proposals = db.session.scalars(select(Proposal).order_by(Proposal.id).execution_options(yield_per=500))
+@click.option(
+    "--edition", help="L’édition à exporter (son nom court, par exemple osxp-2022) ; par défaut l’édition en cours."
+)
+def export_command(fmt: str, edition: str | None) -> None:
+    """Write every proposal of an edition to standard output, and nothing else there."""
+    key = edition or current_edition().key
+    proposals = db.session.scalars(
+        select(Proposal).where(Proposal.edition == key).order_by(Proposal.id).execution_options(yield_per=500)
+    )
     chunks = csv_rows(proposals) if fmt == "csv" else json_chunks(proposals)
     out = sys.stdout.buffer  # bytes: UTF-8 whatever the terminal's locale
     for chunk in chunks:

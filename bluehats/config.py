@@ -12,7 +12,9 @@ from urllib.parse import urlsplit
 
 from flask import Flask
 
+from .core.content import CONTENT_DIR
 from .core.dates import parse_moment
+from .core.edition import ANNOUNCEMENT
 
 log = logging.getLogger(__name__)
 
@@ -25,11 +27,14 @@ DEFAULTS: dict[str, Any] = {
     "BLUEHATS_SMTP_TIMEOUT": 10,
     "BLUEHATS_TRUSTED_PROXIES": 0,
     "BLUEHATS_SITE_URL": None,  # the site's public address: every absolute link is built from it
-    "BLUEHATS_PROGRAMME_MINUTES": 300,
+    "BLUEHATS_PROGRAMME_MINUTES": None,  # None: the sum of the edition's days
+    "BLUEHATS_EVENT": None,  # None: the 2022 announcement shipped in bluehats/content/
     "MAIL_SERVER": None,
     "MAIL_PORT": 25,
     "MAIL_DEFAULT_SENDER": "Journée BlueHats <logiciels-libres@data.gouv.fr>",
     "SQLALCHEMY_ENGINE_OPTIONS": {},
+    # Seconds a write waits for a SQLite file locked by another program (a backup) before the visitor gets a 503.
+    "BLUEHATS_SQLITE_BUSY_TIMEOUT": 15,
     # A proposal may take an hour to write: the CSRF token lives as long as the session.
     "WTF_CSRF_TIME_LIMIT": None,
     "WTF_CSRF_CHECK_DEFAULT": False,  # checked by create_app()'s guard, after the login check
@@ -43,6 +48,9 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_ENABLED": True,
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": True,
+    # Redis gone: each process counts for itself (and says so in the log) until Redis answers again.
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+    "RATELIMIT_SWALLOW_ERRORS": True,
     "SEND_FILE_MAX_AGE_DEFAULT": 3600,
 }
 
@@ -88,6 +96,7 @@ def derive_settings(app: Flask) -> None:
         config["BLUEHATS_MAIL_DELIVERY"] = "immediate" if config["MAIL_SERVER"] else "console"
     if config["BLUEHATS_MAIL_DELIVERY"] not in {"immediate", "worker", "console"}:
         raise ValueError("BLUEHATS_MAIL_DELIVERY must be immediate, worker or console")
+    config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(config)
     for key in ("BLUEHATS_CFP_DEADLINE", "BLUEHATS_ANSWER_DATE"):
         if config[key] is not None:
             config[key] = parse_moment(config[key])
@@ -97,11 +106,22 @@ def derive_settings(app: Flask) -> None:
         ]
     if not config["BLUEHATS_ORGANISER_EMAILS"]:
         log.warning("BLUEHATS_ORGANISER_EMAILS is empty: no organiser will be told of new proposals")
+    config["BLUEHATS_EVENT"] = announcement_path(config["BLUEHATS_EVENT"])
     config["BLUEHATS_SITE_URL"] = site_url(app)
     if config["TRUSTED_HOSTS"] is None and not (app.debug or app.testing):
         config["TRUSTED_HOSTS"] = [urlsplit(config["BLUEHATS_SITE_URL"]).hostname, *LOOPBACK]
     if config["SESSION_COOKIE_SECURE"] is None:
         config["SESSION_COOKIE_SECURE"] = not (app.debug or app.testing)
+
+
+def announcement_path(value: str | Path | None) -> Path:
+    """Return the current edition's announcement: a path as given, or a file name in bluehats/content/."""
+    if not value:
+        return ANNOUNCEMENT
+    path = Path(value)
+    if not path.is_absolute() and not path.exists() and (CONTENT_DIR / path).exists():
+        return CONTENT_DIR / path
+    return path
 
 
 LOOPBACK = ("localhost", "127.0.0.1", "::1")
@@ -127,6 +147,16 @@ def site_url(app: Flask) -> str:
         )
     log.warning("BLUEHATS_SITE_URL is not set: links in mails and calendars will point to %s", DEVELOPMENT_URL)
     return DEVELOPMENT_URL
+
+
+def engine_options(config: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the engine options, with a liveness check of pooled connections to a database server."""
+    options = dict(config["SQLALCHEMY_ENGINE_OPTIONS"])
+    if not str(config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite"):
+        # After a server restart the pooled connections are dead: each is tested (and replaced) before use,
+        # so the site serves again by itself. A SQLite file has no connection to lose.
+        options.setdefault("pool_pre_ping", True)
+    return options
 
 
 def instance_secret_key(instance: Path) -> str:

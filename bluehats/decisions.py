@@ -10,59 +10,66 @@ from sqlalchemy import select
 
 from . import history
 from .core import clock
-from .core.dates import format_date, format_datetime
+from .core.dates import format_datetime
+from .core.edition import Edition
 from .core.typography import french_text
 from .core.vocabulary import Change, Decision, Status
+from .editions import setting_key
 from .extensions import db
 from .mail import outbox
-from .mail.messages import one_line, speaker_address
+from .mail.messages import compose, one_line, speaker_address
 from .models import OutboxMessage, Proposal, Setting
 from .web.database import write_transaction
 from .web.links import private_url
-from .web.templating import current_event
+from .web.templating import current_edition
 
 PLACEHOLDERS = {
     "prenom": "le prénom de la personne",
     "nom": "son nom",
     "titre": "le titre de l’intervention",
-    "reference": "la référence (BH22-0042)",
+    "reference": "la référence (par exemple BH23-0042)",
     "duree": "la durée, en minutes",
     "lien": "le lien personnel vers la proposition",
-    "date": "la date de la journée",
+    "date": "la date de l’événement, par exemple « 6 et 7 décembre »",
+    "evenement": "l’événement et sa date, par exemple « les Journées BlueHats des 6 et 7 décembre »",
+    "lieu": "le lieu de l’événement",
     "contact": "l’adresse de contact des organisateurs",
 }
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
-DEFAULT_TEMPLATES = {
-    Decision.ACCEPTED: {
-        "subject": "Journée BlueHats : votre intervention « {titre} » est retenue",
-        "body": (
-            "Bonjour {prenom},\n\n"
-            "Bonne nouvelle : votre proposition « {titre} » ({reference}) est retenue pour la Journée BlueHats "
-            "du {date}, au salon Open Source Experience, Palais des congrès de Paris. Merci !\n\n"
-            "Pour que nous puissions publier le programme, confirmez dès maintenant votre participation "
-            "en ouvrant votre lien personnel et en cliquant sur « Je confirme ma participation » :\n"
-            "{lien}\n\n"
-            "Votre intervention dure {duree} minutes. Nous vous écrirons bientôt pour l’horaire précis et "
-            "les détails pratiques.\n\n"
-            "Un empêchement ou une question ? Écrivez-nous à {contact}.\n\n"
-            "L’équipe BlueHats de la DINUM"
-        ),
-    },
-    Decision.DECLINED: {
-        "subject": "Journée BlueHats : votre proposition « {titre} »",
-        "body": (
-            "Bonjour {prenom},\n\n"
-            "Merci d’avoir proposé « {titre} » ({reference}) pour la Journée BlueHats du {date}. "
-            "Nous avons reçu beaucoup de propositions de qualité pour un temps limité, et nous ne pouvons "
-            "malheureusement pas retenir la vôtre cette année.\n\n"
-            "Ce choix ne dit rien de l’intérêt de votre travail : nous serions heureux de vous compter parmi "
-            "le public, et de vous entendre lors d’une prochaine rencontre BlueHats.\n\n"
-            "Pour toute question, écrivez-nous à {contact}.\n\n"
-            "L’équipe BlueHats de la DINUM"
-        ),
-    },
-}
+
+def default_templates(edition: Edition) -> dict[Decision, dict[str, str]]:
+    """Return the answers the team starts from, in the edition's own words."""
+    return {
+        Decision.ACCEPTED: {
+            "subject": f"{edition.brand} : votre intervention « {{titre}} » est retenue",
+            "body": (
+                "Bonjour {prenom},\n\n"
+                "Bonne nouvelle : votre proposition « {titre} » ({reference}) est retenue pour {evenement}, "
+                "au {lieu}. Merci !\n\n"
+                "Pour que nous puissions publier le programme, confirmez dès maintenant votre participation "
+                "en ouvrant votre lien personnel et en cliquant sur « Je confirme ma participation » :\n"
+                "{lien}\n\n"
+                "Votre intervention dure {duree} minutes. Nous vous écrirons bientôt pour l’horaire précis et "
+                "les détails pratiques.\n\n"
+                "Un empêchement ou une question ? Écrivez-nous à {contact}.\n\n"
+                "L’équipe BlueHats de la DINUM"
+            ),
+        },
+        Decision.DECLINED: {
+            "subject": f"{edition.brand} : votre proposition « {{titre}} »",
+            "body": (
+                "Bonjour {prenom},\n\n"
+                "Merci d’avoir proposé « {titre} » ({reference}) pour {evenement}. "
+                "Nous avons reçu beaucoup de propositions de qualité pour un temps limité, et nous ne pouvons "
+                "malheureusement pas retenir la vôtre cette année.\n\n"
+                "Ce choix ne dit rien de l’intérêt de votre travail : nous serions heureux de vous compter parmi "
+                "le public, et de vous entendre lors d’une prochaine rencontre BlueHats.\n\n"
+                "Pour toute question, écrivez-nous à {contact}.\n\n"
+                "L’équipe BlueHats de la DINUM"
+            ),
+        },
+    }
 
 
 @dataclass(frozen=True)
@@ -74,14 +81,14 @@ class AnswerTemplate:
 
 
 def template_key(decision: Decision) -> str:
-    """Return the setting's key of a decision's template."""
-    return f"answer_template_{decision.value}"
+    """Return the setting's key of a decision's template in the current edition."""
+    return setting_key(f"answer_template_{decision.value}")
 
 
 def load_template(decision: Decision) -> AnswerTemplate:
     """Return the organisers' template for a decision, or the default one."""
     setting = db.session.get(Setting, template_key(decision))
-    values = setting.value if setting is not None else DEFAULT_TEMPLATES[decision]
+    values = setting.value if setting is not None else default_templates(current_edition())[decision]
     return AnswerTemplate(subject=values["subject"], body=values["body"])
 
 
@@ -100,7 +107,7 @@ def save_template(decision: Decision, template: AnswerTemplate) -> None:
 
 def placeholder_values(proposal: Proposal) -> dict[str, str]:
     """Return what each placeholder stands for, for one proposal."""
-    event = current_event()
+    edition = current_edition()
     return {
         "prenom": proposal.first_name,
         "nom": proposal.last_name,
@@ -108,8 +115,10 @@ def placeholder_values(proposal: Proposal) -> dict[str, str]:
         "reference": proposal.reference,
         "duree": str(proposal.duration),
         "lien": private_url(proposal),
-        "date": format_date(event.start),
-        "contact": event.contact,
+        "date": edition.dates_text,
+        "evenement": edition.the_dated_name,
+        "lieu": edition.venue,
+        "contact": edition.contact,
     }
 
 
@@ -130,12 +139,13 @@ def compose_answer(proposal: Proposal, decision: Decision) -> outbox.Mail:
     template = load_template(decision)
     values = placeholder_values(proposal)
     body = french_text(fill(template.body, values))
-    return outbox.Mail(
-        recipients=[speaker_address(proposal)],
-        subject=one_line(french_text(fill(template.subject, values))),
-        text=body,
-        html=f'<!doctype html><html lang="fr"><body><p>{linkify(body, values["lien"])}</p></body></html>',
-        reply_to=current_event().contact,
+    return compose(
+        "answer",
+        [speaker_address(proposal)],
+        fill(template.subject, values),
+        reply_to=current_edition().contact,
+        body=body,
+        body_html=linkify(body, values["lien"]),
     )
 
 
@@ -143,7 +153,12 @@ def decide(proposal_id: int, decision: Decision | None, organiser: str) -> bool:
     """Record (or clear) a decision; it can change until the answer is queued. Return whether it changed."""
     with write_transaction():
         proposal = db.session.get(Proposal, proposal_id)
-        if proposal is None or proposal.status != Status.SUBMITTED or proposal.answered_at is not None:
+        if (
+            proposal is None
+            or proposal.edition != current_edition().key  # a past edition is read-only
+            or proposal.status != Status.SUBMITTED
+            or proposal.answered_at is not None
+        ):
             return False
         proposal.decision = decision
         proposal.decided_at = clock.now() if decision else None
@@ -157,6 +172,7 @@ def unanswered() -> list[Proposal]:
     return list(
         db.session.scalars(
             select(Proposal)
+            .where(Proposal.edition == current_edition().key)
             .where(Proposal.status == Status.SUBMITTED, Proposal.decision.is_not(None), Proposal.answered_at.is_(None))
             .order_by(Proposal.id)
         )
@@ -165,7 +181,7 @@ def unanswered() -> list[Proposal]:
 
 def answer_time(now: datetime) -> datetime:
     """Return when the answers may leave: the answer date, or now once it has passed."""
-    return max(now, current_event().answer_date)
+    return max(now, current_edition().answer_date)
 
 
 def send_decisions(organiser: str, advance: Callable[[int], None] = lambda n: None) -> list[OutboxMessage]:

@@ -3,11 +3,11 @@
 from .core import clock
 from .core.vocabulary import Change
 from .extensions import db
-from .models import Proposal, ProposalEvent
+from .models import HistoryLine, Proposal
 
 
-def record(proposal: Proposal, actor: str, action: Change, detail: str = "") -> ProposalEvent:
+def record(proposal: Proposal, actor: str, action: Change, detail: str = "") -> HistoryLine:
     """Add a line to the history in the caller's transaction."""
-    event = ProposalEvent(proposal=proposal, actor=actor, action=action, detail=detail, at=clock.now())
+    event = HistoryLine(proposal=proposal, actor=actor, action=action, detail=detail, at=clock.now())
     db.session.add(event)
     return event

@@ -9,11 +9,9 @@ from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text, TypeDeco
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .core import clock
+from .core.people import Person, speakers_line
 from .core.vocabulary import Change, Decision, Kind, Labelled, MessageStatus, Status
 from .extensions import db
-
-REFERENCE_PREFIX = "BH22-"
-DURATIONS = (5, 10, 15, 20)
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -72,9 +70,15 @@ class Proposal(db.Model):
         # The double-submit check looks proposals up by address, whatever its case.
         Index("ix_proposal_email_lower_created", func.lower(text("email")), "created_at"),
         Index("ix_proposal_status_created", "status", "created_at"),
+        Index("uq_proposal_edition_number", "edition", "number", unique=True),
+        Index("uq_proposal_reference", "reference", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # The edition it was sent to (its short name), and its number there: BH23-0001 is the first of 2023.
+    edition: Mapped[str] = mapped_column(String(60), index=True)
+    number: Mapped[int]
+    reference: Mapped[str] = mapped_column(String(20))
     first_name: Mapped[str] = mapped_column(String(100))
     last_name: Mapped[str] = mapped_column(String(100))
     email: Mapped[str] = mapped_column(String(254))
@@ -84,6 +88,8 @@ class Proposal(db.Model):
     abstract: Mapped[str] = mapped_column(Text)
     kind: Mapped[Kind] = mapped_column(Code(Kind))
     duration: Mapped[int]
+    # The day the speaker prefers when the edition has several (YYYY-MM-DD); None: no preference or one day.
+    preferred_day: Mapped[str | None] = mapped_column(String(10))
     status: Mapped[Status] = mapped_column(Code(Status), default=Status.SUBMITTED)
     honeypot: Mapped[str] = mapped_column(String(500), default="")
     consent_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=_now)
@@ -102,16 +108,21 @@ class Proposal(db.Model):
     # The private link is a MAC of this random secret; a new secret revokes the old link (None: a link of the
     # first release, a signed id, still accepted until renewed).
     link_secret: Mapped[str | None] = mapped_column(String(64))
+    # What the public programme shows, when organisers shorten what the speaker sent (None: as sent).
+    public_title: Mapped[str | None] = mapped_column(String(200))
+    public_speakers: Mapped[str | None] = mapped_column(String(300))
+    # After the day: the recording's address, and the slides (a file under instance/slides/, random name).
+    video_url: Mapped[str | None] = mapped_column(String(500))
+    slides_file: Mapped[str | None] = mapped_column(String(80))
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    messages: Mapped[list["OutboxMessage"]] = relationship(back_populates="proposal")
-    history: Mapped[list["ProposalEvent"]] = relationship(
-        back_populates="proposal", order_by="ProposalEvent.id", cascade="all, delete-orphan"
+    cospeakers: Mapped[list["CoSpeaker"]] = relationship(
+        back_populates="proposal", order_by="CoSpeaker.position", cascade="all, delete-orphan"
     )
-
-    @property
-    def reference(self) -> str:
-        """Return the short public reference, e.g. BH22-0042."""
-        return f"{REFERENCE_PREFIX}{self.id:04d}"
+    messages: Mapped[list["OutboxMessage"]] = relationship(back_populates="proposal")
+    history: Mapped[list["HistoryLine"]] = relationship(
+        back_populates="proposal", order_by="HistoryLine.id", cascade="all, delete-orphan"
+    )
 
     @property
     def decision_label(self) -> str:
@@ -130,8 +141,59 @@ class Proposal(db.Model):
         """Return the speaker's full name."""
         return f"{self.first_name} {self.last_name}"
 
+    @property
+    def people(self) -> list[Person]:
+        """Return everyone who presents the talk, the speaker first."""
+        return [
+            Person(self.speaker, self.administration),
+            *(Person(f"{co.first_name} {co.last_name}", co.administration) for co in self.cospeakers),
+        ]
 
-class ProposalEvent(db.Model):
+    @property
+    def display_title(self) -> str:
+        """Return the title the programme shows."""
+        return self.public_title or self.title
+
+    @property
+    def speakers_line(self) -> str:
+        """Return the programme's line of speakers: the organisers' own, or everyone with their administrations."""
+        return self.public_speakers or speakers_line(self.people)
+
+
+class CoSpeaker(db.Model):
+    """Someone who presents a talk with its speaker (up to three per proposal)."""
+
+    __tablename__ = "cospeaker"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    email: Mapped[str] = mapped_column(String(254))
+    administration: Mapped[str] = mapped_column(String(200))
+
+    proposal: Mapped[Proposal] = relationship(back_populates="cospeakers")
+
+    @property
+    def name(self) -> str:
+        """Return the co-speaker's full name."""
+        return f"{self.first_name} {self.last_name}"
+
+
+class Break(db.Model):
+    """A moment of the programme without a talk: « Accueil », « Pause déjeuner »."""
+
+    __tablename__ = "programme_break"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition: Mapped[str] = mapped_column(String(60), index=True)
+    label: Mapped[str] = mapped_column(String(100))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class HistoryLine(db.Model):
     """One line of a proposal's history, or an organiser's internal note."""
 
     __tablename__ = "proposal_event"
@@ -144,6 +206,21 @@ class ProposalEvent(db.Model):
     detail: Mapped[str] = mapped_column(Text, default="")
 
     proposal: Mapped[Proposal] = relationship(back_populates="history")
+
+
+class EditionRecord(db.Model):
+    """What the archive keeps of an edition the site has held, even once its announcement file is gone."""
+
+    __tablename__ = "edition"
+
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    name: Mapped[str] = mapped_column(String(100))
+    # [[start, end], …] as ISO 8601 texts, one pair per day.
+    days: Mapped[list[list[str]]] = mapped_column(JSON)
+    place: Mapped[str] = mapped_column(String(500))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=_now, onupdate=_now)
 
 
 class Setting(db.Model):

@@ -196,7 +196,8 @@ def test_dashboard_figures_on_a_known_data_set(app, client, admin):
         "indesirables": "1",
     }
     text = text_of(html)
-    assert "Interventions acceptées : 30 min sur 300 min de programme — il reste 270 min." in text
+    # The budget is the day itself, 9 h to 18 h, unless BLUEHATS_PROGRAMME_MINUTES says otherwise.
+    assert "Interventions acceptées : 30 min sur 540 min de programme — il reste 510 min." in text
     assert "Retour d’expérience 3" in text and "Autre 1" in text
     assert "Ministère de l’Intérieur et des Outre-mer 3" in text and "Ministère des Armées 1" in text
     assert "5 min 1" in text and "15 min 3" in text

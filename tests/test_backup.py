@@ -5,15 +5,13 @@ import os
 import shutil
 import sqlite3
 import subprocess
-import sys
 import threading
 import time
 from itertools import count
-from pathlib import Path
 
 import pytest
 
-from servers import ROOT, propose, serve_site, site_env
+from servers import flask_command, gunicorn, propose, site_environment
 
 pytestmark = [
     pytest.mark.slow,
@@ -37,7 +35,7 @@ class Speakers:
     def agent(self) -> None:
         while self.running:
             number = next(self.numbers)
-            status = propose(self.port, number)
+            status = propose(self.port, number).status
             if status == 303:
                 self.answered.append((time.monotonic(), f"Intervention {number}"))
             else:
@@ -63,25 +61,22 @@ class Speakers:
         return {title for answered_at, title in self.answered if answered_at < moment}
 
 
-def exported_titles(database: Path, folder: Path) -> list[str]:
-    """Start the site's command line on a database file, as after a restore, and list its proposals."""
-    env = site_env(folder, f"sqlite:///{database}")
-    flask = Path(sys.executable).parent / "flask"
-    command = [flask, "--app", "app", "proposals", "export", "--format", "json"]
-    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, check=True, timeout=60)
-    return [proposal["title"] for proposal in json.loads(result.stdout)]
+def exported_titles(environment: dict[str, str]) -> list[str]:
+    """List the proposals of the site's database with its command line, as an operator does after a restore."""
+    export = flask_command(environment, "proposals", "export", "--format", "json")
+    assert export.returncode == 0, export.stderr
+    return [proposal["title"] for proposal in json.loads(export.stdout)]
 
 
-def test_a_backup_taken_while_proposals_arrive_restores_every_committed_proposal(tmp_path, migrated_sqlite):
+def test_a_backup_taken_while_proposals_arrive_restores_every_committed_proposal(tmp_path, migrated_sqlite, smtp):
     live = tmp_path / "instance" / "bluehats.sqlite"
     live.parent.mkdir()
     shutil.copy(migrated_sqlite, live)
     backup = tmp_path / "sauvegardes" / "bluehats.sqlite"
     backup.parent.mkdir()
-    with (
-        serve_site(site_env(tmp_path, f"sqlite:///{live}"), tmp_path / "gunicorn.log") as port,
-        Speakers(port) as speakers,
-    ):
+    # The mails stay in the outbox (worker mode): the rush is the database's alone.
+    site = site_environment(live.parent, f"sqlite:///{live}", smtp.port, FLASK_BLUEHATS_MAIL_DELIVERY="worker")
+    with gunicorn(site, tmp_path / "gunicorn.log", workers=2) as server, Speakers(server.port) as speakers:
         speakers.wait_for(20)
         started = time.monotonic()
         # The README's command: SQLite's online backup, a consistent copy while the site writes.
@@ -104,7 +99,7 @@ def test_a_backup_taken_while_proposals_arrive_restores_every_committed_proposal
         ).fetchone()
     connection.close()
     assert lonely == (0,)
-    titles = exported_titles(restored, restored.parent.parent)
+    titles = exported_titles(site_environment(restored.parent, f"sqlite:///{restored}", smtp.port))
     assert committed <= set(titles)
     assert len(titles) == len(set(titles))
     assert os.path.getsize(backup) > 0

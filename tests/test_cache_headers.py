@@ -18,6 +18,8 @@ PUBLIC_PAGES = [
     "/programme",
     "/evenement.ics",
     "/programme.ics",
+    "/editions",
+    "/editions/osxp-2022/programme",
 ]
 ORGANISER = ("orga@numerique.gouv.fr", "une phrase de passe solide")
 

@@ -37,7 +37,9 @@ def test_json_export_lists_what_was_stored(app, client):
     assert first["duration"] == 15
     assert first["status"] == "submitted"
     assert first["created_at"] == "2022-10-10T12:30:00+00:00"
-    assert set(first) == {*VALID.keys() - {"consent", "website"}, "reference", "status", "created_at"}
+    expected = {*VALID.keys() - {"consent", "website"}, "reference", "status", "created_at"}
+    assert set(first) == expected | {"edition", "decision", "preferred_day", "cospeakers"}
+    assert (first["edition"], first["decision"], first["cospeakers"]) == ("osxp-2022", None, [])
     assert records[1]["job_title"] == ""
 
 

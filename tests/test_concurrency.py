@@ -5,29 +5,24 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import create_engine, text
 
-from servers import propose, serve_site, site_env
+from servers import gunicorn as serve
+from servers import propose, site_environment
 
 PROPOSALS = 200
 
 
 @pytest.fixture
 def gunicorn(tmp_path, database_url, smtp):
-    """Serve the real app with gunicorn's gthread workers, as gunicorn.conf.py sets it up."""
-    env = site_env(
-        tmp_path,
-        database_url,
-        FLASK_MAIL_SERVER="127.0.0.1",
-        FLASK_MAIL_PORT=str(smtp.port),
-        FLASK_BLUEHATS_MAIL_DELIVERY="immediate",
-    )
-    with serve_site(env, tmp_path / "gunicorn.log", workers=4) as port:
-        yield port
+    """The real app behind gunicorn, 4 workers, mailing to the test's SMTP server."""
+    environment = site_environment(tmp_path / "instance", database_url, smtp.port)
+    with serve(environment, tmp_path / "gunicorn.log") as server:
+        yield server.port
 
 
 @pytest.mark.slow
 def test_two_hundred_concurrent_proposals_are_each_stored_once_and_mailed_once(gunicorn, database_url, smtp):
     with ThreadPoolExecutor(max_workers=PROPOSALS) as pool:
-        statuses = list(pool.map(lambda index: propose(gunicorn, index), range(PROPOSALS)))
+        statuses = list(pool.map(lambda index: propose(gunicorn, index).status, range(PROPOSALS)))
     assert statuses == [303] * PROPOSALS
 
     engine = create_engine(database_url)

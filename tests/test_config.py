@@ -120,7 +120,7 @@ def test_deadline_from_the_environment_is_parsed(instance, monkeypatch):
     monkeypatch.setenv("FLASK_BLUEHATS_CFP_DEADLINE", "2022-10-20T12:00:00+02:00")
     app = create_app()
     assert app.config["BLUEHATS_CFP_DEADLINE"].isoformat() == "2022-10-20T12:00:00+02:00"
-    assert app.extensions["bluehats.core.event"].cfp_deadline.isoformat() == "2022-10-20T12:00:00+02:00"
+    assert app.extensions["bluehats.edition"].cfp_deadline.isoformat() == "2022-10-20T12:00:00+02:00"
 
 
 def test_deadline_without_offset_is_refused(instance):

@@ -199,7 +199,8 @@ def test_the_jekyll_export_is_inert(app, client, organiser, clock):
     for raw in ("<img", "{{", "{%", "a | b"):
         assert raw not in export, raw
     post = frontmatter.loads(export)
-    assert post["programme"][0]["titre"].startswith("&lt;img src=x onerror=alert(1)&gt;&#123;&#123;7*7&#125;&#125;")
+    title = post["programme"][0]["titre"]
+    assert title.startswith("&lt;img src=x onerror=alert&#40;1&#41;&gt;&#123;&#123;7&#42;7&#125;&#125;")
     [row] = [line for line in post.content.splitlines() if line.startswith("| 09:00")]
     assert row.count("|") == 5  # four cells: the title's | is no cell break
 
@@ -326,3 +327,116 @@ def test_the_command_line_refuses_what_is_not_an_address(app, address):
     result = app.test_cli_runner().invoke(args=["organisers", "add", address], input="un mot de passe long\n")
     assert result.exit_code != 0
     assert "n’est pas une adresse électronique valide" in result.output
+
+
+# Found by a second look from the outside, after the fixes above.
+
+ENCODED_BREAK = "=?utf-8?q?x=0D=0ABcc:_attacker@evil.tld=0D=0AX-Injected:_yes?="
+
+
+@pytest.mark.parametrize("field", ["title", "first_name", "last_name"])
+def test_an_encoded_word_in_a_header_field_is_refused(app, client, smtp, field):
+    answer = submit(client, **{field: f"Atelier {ENCODED_BREAK} fin"})
+    assert answer.status_code == 200
+    assert "Ce champ ne peut pas contenir un signe = suivi d’un point d’interrogation." in text_of(
+        answer.get_data(as_text=True)
+    )
+    assert count(app) == 0
+
+
+def test_a_stored_encoded_word_never_becomes_a_header_on_the_wire(app, smtp):
+    from email import message_from_bytes, policy
+
+    from bluehats.proposals.operations import submit_proposal
+
+    data = {key: VALID[key] for key in ("email", "administration", "job_title", "abstract")}
+    data |= {
+        "title": f"Hello {ENCODED_BREAK} world",
+        "first_name": "=?utf-8?b?Q2FtaWxsZSBEdXBvbnQtTWFydGluIGRlIGxhIEZvbnRhaW5lIDxhdHRhY2tlckBldmlsLnRsZD4s?=",
+        "last_name": "Martin-Dupont de la Fontaine",
+        "kind": "autre",
+        "duration": 15,
+    }
+    with app.app_context():
+        submit_proposal(data)
+    assert len(smtp.envelopes) == 2
+    for envelope in smtp.envelopes:
+        assert "attacker@evil.tld" not in " ".join(envelope.rcpt_tos)
+        headers = envelope.original_content.split(b"\r\n\r\n", 1)[0].decode("ascii")
+        unfolded = re.sub(r"\r\n[ \t]", " ", headers)
+        names = [line.split(":", 1)[0].lower() for line in unfolded.split("\r\n")]
+        assert "bcc" not in names and "x-injected" not in names
+        parsed = message_from_bytes(envelope.original_content, policy=policy.default)
+        assert "Hello = ?utf-8?q?x=0D=0ABcc:_attacker@evil.tld" in str(parsed["Subject"])
+        for name in ("To", "Reply-To"):
+            if VALID["email"] in str(parsed[name]):
+                assert [address.addr_spec for address in parsed[name].addresses] == [VALID["email"]]
+
+
+def test_an_address_with_an_international_domain_is_mailed_in_ascii(app, client, smtp):
+    assert submit(client, email="camille@exémple.gouv.fr").status_code == 303
+    [proposal] = stored(app)
+    assert proposal.email == "camille@xn--exmple-cva.gouv.fr"
+    assert len(smtp.to("camille@xn--exmple-cva.gouv.fr")) == 1
+    assert len(smtp.messages) == 2  # the organisers' notice left too, on the same connection
+
+
+def test_the_jekyll_export_carries_no_markdown_link_or_image(app, client, organiser, clock):
+    submit(client, title="Voir [x](javascript:alert(1)) et ![i](https://evil.example/p.png) *gras* `code`")
+    admin = app.test_client()
+    log_in(admin)
+    page = "/organisation/propositions/1"
+    admin.post(f"{page}/decision", data={"decision": Decision.ACCEPTED, "csrf_token": csrf_token(admin, page)})
+    admin.post("/organisation/programme/a-la-suite", data={"csrf_token": csrf_token(admin, "/organisation/programme")})
+    export = admin.get("/organisation/programme.md").get_data(as_text=True)
+    for raw in ("](", "![", "*gras*", "`code`"):
+        assert raw not in export, raw
+    import html
+
+    assert html.unescape(frontmatter.loads(export)["programme"][0]["titre"]).startswith("Voir [x](javascript:")
+
+
+def test_a_visitor_cannot_lock_an_organiser_out_from_another_address(app, organiser):
+    attacker = app.test_client()
+    for _ in range(10):
+        log_in(attacker, password="faux")
+    assert log_in(attacker).status_code == 429  # from the guessing address, this account is closed a while
+    owner = app.test_client()
+    token = csrf_token(owner, "/organisation/connexion", environ_base={"REMOTE_ADDR": "10.1.2.3"})
+    answer = owner.post(
+        "/organisation/connexion",
+        data={"email": ORGANISER, "password": PASSWORD, "csrf_token": token},
+        environ_base={"REMOTE_ADDR": "10.1.2.3"},
+    )
+    assert answer.status_code == 303
+
+
+@pytest.mark.parametrize("action", ["annuler", "reessayer"])
+@pytest.mark.parametrize("message_id", ["99999999999999999999999", "9223372036854775808"])
+def test_huge_mail_ids_are_not_found(app, organiser, action, message_id):
+    client = app.test_client()
+    log_in(client)
+    token = csrf_token(client, "/organisation/courriels")
+    assert client.post(f"/organisation/courriels/{message_id}/{action}", data={"csrf_token": token}).status_code == 404
+
+
+@pytest.mark.slow
+def test_gunicorn_access_log_never_holds_a_private_token(tmp_path, database_url, smtp):
+    import http.client
+
+    from servers import gunicorn, propose, site_environment
+
+    environment = site_environment(tmp_path / "instance", database_url, smtp.port)
+    access = tmp_path / "access.log"
+    with gunicorn(environment, tmp_path / "gunicorn.log", workers=1, access_log=access) as server:
+        assert propose(server.port, 1).status == 303
+        body = smtp.to("agent1@interieur.gouv.fr")[0].get_body(("plain",)).get_content()
+        token = re.search(r"/proposition/(\S+)", body).group(1)
+        for path in (f"/proposition/{token}", f"/proposition%2F{token}", f"/proposition/{token}/retrait"):
+            connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+            connection.request("GET", path, headers={"Referer": f"http://127.0.0.1:{server.port}/proposition/{token}"})
+            assert connection.getresponse().status in {200, 404}
+            connection.close()
+    log = access.read_text()
+    assert "/proposition/" in log
+    assert token not in log

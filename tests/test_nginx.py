@@ -6,21 +6,33 @@ import time
 
 import pytest
 
-from servers import get, nginx_missing, propose, serve_nginx, serve_site, site_env
+from servers import gunicorn, http_get, nginx_missing, propose, serve_nginx, site_environment
 
 MISSING = nginx_missing()
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(MISSING is not None, reason=MISSING or "")]
 
 PUBLIC = "public, max-age=0, s-maxage=60, stale-while-revalidate=60"
-PUBLIC_PAGES = ["/", "/mentions-legales", "/donnees-personnelles", "/accessibilite", "/programme", "/evenement.ics"]
+PUBLIC_PAGES = [
+    "/",
+    "/mentions-legales",
+    "/donnees-personnelles",
+    "/accessibilite",
+    "/programme",
+    "/evenement.ics",
+    "/editions",
+    "/editions/osxp-2022/programme",
+]
 
 
 @pytest.fixture
-def proxied(tmp_path, database_url):
-    """nginx on deploy/nginx.conf before gunicorn, the site trusting one proxy; yield (nginx port, gunicorn log)."""
-    log = tmp_path / "gunicorn.log"
-    env = site_env(tmp_path, database_url, FLASK_BLUEHATS_TRUSTED_PROXIES="1")
-    with serve_site(env, log) as site, serve_nginx(tmp_path / "nginx", site) as port:
+def proxied(tmp_path, database_url, smtp):
+    """nginx on deploy/nginx.conf before gunicorn, the site trusting one proxy; yield (nginx port, access log)."""
+    log = tmp_path / "access.log"
+    env = site_environment(tmp_path / "instance", database_url, smtp.port, FLASK_BLUEHATS_TRUSTED_PROXIES="1")
+    with (
+        gunicorn(env, tmp_path / "gunicorn.log", workers=2, access_log=log) as site,
+        serve_nginx(tmp_path / "nginx", site.port) as port,
+    ):
         yield port, log
 
 
@@ -33,17 +45,17 @@ def site_saw(log, method: str, path: str) -> int:
 def test_nginx_answers_the_public_pages_from_its_cache(proxied):
     port, log = proxied
     for url in PUBLIC_PAGES:
-        status, first, body = get(port, url)
+        status, first, body = http_get(port, url)
         assert status == 200, url
         assert first["Cache-Control"] == PUBLIC
         assert first["X-Cache-Status"] == "MISS"
-        status, again, cached = get(port, url)
+        status, again, cached = http_get(port, url)
         assert again["X-Cache-Status"] == "HIT", url
         assert cached == body
         assert site_saw(log, "GET", url) == 1, url
-    _, headers, _ = get(port, "/")
-    status, answer, body = get(port, "/", {"If-None-Match": headers["ETag"]})
-    assert (status, answer["X-Cache-Status"], body) == (304, "HIT", b"")
+    _, headers, _ = http_get(port, "/")
+    status, answer, body = http_get(port, "/", headers={"If-None-Match": headers["ETag"]})
+    assert (status, answer["X-Cache-Status"], body) == (304, "HIT", "")
     assert site_saw(log, "GET", "/") == 1
 
 
@@ -51,33 +63,32 @@ def test_what_depends_on_the_visitor_always_reaches_the_site(proxied):
     port, log = proxied
     cookies = set()
     for _ in range(2):
-        status, headers, _ = get(port, "/proposer")
+        status, headers, _ = http_get(port, "/proposer")
         assert status == 200
         assert "no-store" in headers["Cache-Control"]
         assert "X-Cache-Status" not in headers
         cookies.add(headers["Set-Cookie"])
     assert len(cookies) == 2
     assert site_saw(log, "GET", "/proposer") == 2
-    assert propose(port, 1) == 303
+    assert propose(port, 1).status == 303
     assert site_saw(log, "POST", "/proposer") == 1
     before = site_saw(log, "GET", "/healthz")  # gunicorn was waited for on /healthz
-    get(port, "/healthz")
-    get(port, "/healthz")
+    http_get(port, "/healthz")
+    http_get(port, "/healthz")
     assert site_saw(log, "GET", "/healthz") == before + 2
 
 
 def test_nginx_serves_the_static_files_with_their_lifetimes(proxied):
     port, log = proxied
-    _, _, page = get(port, "/")
-    hashed = re.search(rb'href="(/static/css/site.css\?v=[0-9a-f]{12})"', page).group(1).decode()
-    status, headers, _ = get(port, hashed)
+    _, _, page = http_get(port, "/")
+    hashed = re.search(r'href="(/static/css/site.css\?v=[0-9a-f]{12})"', page).group(1)
+    status, headers, _ = http_get(port, hashed)
     assert status == 200
     assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
     assert headers["X-Content-Type-Options"] == "nosniff"
-    _, headers, _ = get(port, "/static/css/site.css")
+    _, headers, _ = http_get(port, "/static/css/site.css")
     assert headers["Cache-Control"] == "public, max-age=3600"
-    assert get(port, "/static/absent.css")[0] == 404
-    assert site_saw(log, "GET", "/static/") == 0
+    assert http_get(port, "/static/absent.css")[0] == 404
     assert "/static/" not in log.read_text()
 
 
@@ -85,9 +96,9 @@ def test_a_forwarded_host_or_prefix_sent_by_a_visitor_never_reaches_the_site(pro
     port, _ = proxied
     forged = {"X-Forwarded-Host": "evil.example", "X-Forwarded-Prefix": "/evil", "Forwarded": "host=evil.example"}
     for url in ["/", "/proposer"]:
-        status, _, body = get(port, url, forged)
+        status, _, body = http_get(port, url, headers=forged)
         assert status == 200
-        assert b"evil" not in body, url
+        assert "evil" not in body, url
 
 
 def send_body(port: int, size: int) -> bytes:

@@ -328,3 +328,56 @@ def test_outbox_list_shows_the_queue(worker_app):
     lines = result.output.strip().splitlines()
     assert len(lines) == 2
     assert "pending" in lines[0] and "agent0@example.gouv.fr" in lines[0] and "Message 0" in lines[0]
+
+
+def test_a_claim_lasts_what_its_batch_can_take_and_the_operator_sees_it(worker_app, mail_port, clock):
+    queue_mails(worker_app, 2)
+    with worker_app.app_context():
+        outbox.claim(clock(), outbox.BATCH_SIZE)  # a worker claims both rows, then dies
+    runner = worker_app.test_cli_runner()
+    # One mail at its slowest (6 SMTP steps), then one step a mail: (6 + 2) × the test's 3-second timeout.
+    held_until = (clock() + timedelta(seconds=24)).isoformat(timespec="seconds")
+    listing = runner.invoke(args=["outbox", "list"]).output
+    assert listing.count(f"réservé jusqu’à {held_until}") == 2
+    mailbox = Mailbox()
+    server = start_smtp(mailbox, mail_port)
+    try:
+        by_hand = runner.invoke(args=["outbox", "deliver"]).output
+        assert "0 envoyé(s)" in by_hand
+        assert f"2 courriel(s) réservé(s) par un autre envoi jusqu’à {held_until}" in by_hand
+        clock.advance(seconds=25)
+        assert "2 envoyé(s)" in runner.invoke(args=["outbox", "deliver"]).output
+    finally:
+        server.stop()
+    assert len(mailbox.messages) == 2
+
+
+class Slow(Mailbox):
+    """Takes two SMTP timeouts of the test's clock for each mail."""
+
+    def __init__(self, clock, seconds: float) -> None:
+        super().__init__()
+        self.clock = clock
+        self.seconds = seconds
+
+    async def handle_DATA(self, server, session, envelope):
+        self.clock.advance(seconds=self.seconds)
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_a_slow_server_never_keeps_a_batch_past_its_claim(worker_app, mail_port, clock):
+    queue_mails(worker_app, outbox.BATCH_SIZE)
+    mailbox = Slow(clock, seconds=2 * 3)
+    server = start_smtp(mailbox, mail_port)
+    try:
+        first = deliver(worker_app)
+        # The batch had one timeout a mail; at two a mail, about half of it went before the claim ran short.
+        assert 0 < first.sent < outbox.BATCH_SIZE
+        left = [row for row in rows(worker_app) if row.status == "pending"]
+        assert {(row.attempts, row.claimed_until) for row in left} == {(0, None)}  # handed back, free to take
+        later = [deliver(worker_app).sent for _ in range(3)]
+    finally:
+        server.stop()
+    assert first.sent + sum(later) == outbox.BATCH_SIZE
+    recipients = [envelope.rcpt_tos[0] for envelope in mailbox.envelopes]
+    assert len(recipients) == len(set(recipients)) == outbox.BATCH_SIZE

@@ -116,7 +116,7 @@ def test_release_then_web_and_worker_take_a_proposal_and_mail_it(platform_env, s
         )
     try:
         wait_until_up(port, processes, log)
-        assert propose(port, 1) == 303
+        assert propose(port, 1).status == 303
         # The worker's report comes once both mails are accepted and marked sent.
         deadline = time.monotonic() + 30
         while not re.search(WORKER_SENT, log.read_text()) and time.monotonic() < deadline:

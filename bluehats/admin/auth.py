@@ -4,6 +4,7 @@ import re
 from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, session, url_for
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
 from ..extensions import limiter
@@ -11,9 +12,12 @@ from .accounts import authenticate, end_sessions
 from .blueprint import bp
 from .forms import LoginForm
 
-# Per account: guessing one organiser's password stops there. Per address, higher: a department behind
-# one proxy address (or one visitor there) cannot lock every organiser out.
-LOGIN_LIMIT_PER_ACCOUNT = "10 per 15 minutes"
+# Guessing one organiser's password from one address stops after 10 tries; from many addresses, after 50 failed
+# tries an hour (a locked-out organiser waits that hour, a guesser gets 50 words). Per address, 30 a quarter:
+# a department behind one proxy address cannot lock every organiser out, and one visitor cannot lock anyone
+# out for good from a single address.
+LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS = "10 per 15 minutes"
+LOGIN_LIMIT_PER_ACCOUNT = "50 per hour"
 LOGIN_LIMIT_PER_ADDRESS = "30 per 15 minutes"
 WRONG = "Adresse électronique ou mot de passe incorrect."
 _UNSAFE_IN_PATH = re.compile(r"[\x00-\x20\x7f\\]")
@@ -21,7 +25,17 @@ _UNSAFE_IN_PATH = re.compile(r"[\x00-\x20\x7f\\]")
 
 def account_key() -> str:
     """Return the rate limiter's key for the account a login attempt names."""
-    return "login:" + request.form.get("email", "").strip().lower()[:254]
+    return "login:" + "".join(request.form.get("email", "").split()).lower()[:254]
+
+
+def account_and_address_key() -> str:
+    """Return the rate limiter's key for an account tried from one address."""
+    return f"{account_key()}:{get_remote_address()}"
+
+
+def failed(response) -> bool:
+    """Tell whether a login attempt failed (a success is a redirect): only failures count against an account."""
+    return response.status_code != 303
 
 
 def safe_next(target: str | None) -> str:
@@ -35,7 +49,8 @@ def safe_next(target: str | None) -> str:
 
 @bp.route("/connexion", methods=["GET", "POST"])
 @limiter.limit(LOGIN_LIMIT_PER_ADDRESS, methods=["POST"])
-@limiter.limit(LOGIN_LIMIT_PER_ACCOUNT, methods=["POST"], key_func=account_key)
+@limiter.limit(LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS, methods=["POST"], key_func=account_and_address_key)
+@limiter.limit(LOGIN_LIMIT_PER_ACCOUNT, methods=["POST"], key_func=account_key, deduct_when=failed)
 def login():
     """Show the login form; log the organiser in."""
     form = LoginForm()

@@ -1,17 +1,18 @@
 """Downloads for organisers: proposals as CSV or JSON (filtered like the list), accepted speakers' addresses."""
 
-from flask import Response, request, stream_with_context
+from flask import Response, stream_with_context
 
 from ..core.exports import csv_rows, json_chunks
 from ..extensions import db
 from ..programme import accepted_talks
 from .blueprint import bp
-from .queries import Filters, filtered
+from .queries import filtered
+from .review import request_filters
 
 
 def stream(write, mimetype: str, filename: str) -> Response:
     """Stream the proposals the list's filters select, 500 rows at a time, never all in memory."""
-    query = filtered(Filters.from_args(request.args)).execution_options(yield_per=500)
+    query = filtered(request_filters()).execution_options(yield_per=500)
 
     def chunks():
         # Runs while the response is sent, in the request's context pushed again: query here.

@@ -32,6 +32,8 @@ def add_note(proposal_id: int, organiser: str, text: str) -> None:
 
 def move_mail(message_id: int, expected: MessageStatus, new_status: MessageStatus) -> bool | None:
     """Move one mail from a status to another; None if there is no such mail, False if it was not in `expected`."""
+    if not 0 < message_id < 2**31:  # past the database's integers: no such mail (SQLite would overflow)
+        return None
     with write_transaction():
         message = db.session.get(OutboxMessage, message_id)
         if message is None:

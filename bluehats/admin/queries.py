@@ -7,9 +7,11 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, func, or_, select
 
 from ..core.clock import PARIS
+from ..core.dates import format_date
 from ..core.vocabulary import Decision, Kind, Status
 from ..extensions import db
 from ..models import Proposal
+from ..web.templating import current_edition
 
 PAGE_SIZE = 50
 MAX_PAGE = 1_000_000
@@ -45,20 +47,26 @@ SORTS = {
 class Filters:
     """What the organiser asked the list for (from the query string)."""
 
+    edition: str = ""
     view: str = "toutes"
     query: str = ""
     kind: str = ""
+    day: str = ""
     sort: str = "recentes"
     page: int = 1
 
     @classmethod
-    def from_args(cls, args) -> "Filters":
+    def from_args(cls, args, edition_keys: set[str] | None = None, day_keys: set[str] | None = None) -> "Filters":
         """Read the filters from request arguments, ignoring what is not understood."""
         view = args.get("vue", "toutes")
         kind = args.get("type", "")
         sort = args.get("tri", "recentes")
         page = args.get("page", "1")
+        edition = args.get("edition", "")
+        day = args.get("jour", "")
         return cls(
+            edition=edition if edition in (edition_keys or set()) else "",
+            day=day if day in (day_keys or set()) else "",
             view=view if view in VIEWS else "toutes",
             query=args.get("q", "").strip()[:100],
             kind=kind if kind in {k.value for k in Kind} else "",
@@ -69,14 +77,24 @@ class Filters:
 
     def as_args(self, **changes) -> dict[str, str | int]:
         """Return the query-string arguments of these filters, with some changed."""
-        values = {"vue": self.view, "q": self.query, "type": self.kind, "tri": self.sort, "page": self.page}
+        values = {
+            "edition": self.edition,
+            "vue": self.view,
+            "q": self.query,
+            "type": self.kind,
+            "jour": self.day,
+            "tri": self.sort,
+            "page": self.page,
+        }
         values.update(changes)
         return {key: value for key, value in values.items() if value not in ("", None)}
 
 
 def filtered(filters: Filters) -> Select:
     """Return the query of the proposals the filters select, sorted, not paginated."""
-    query = VIEWS[filters.view][1](select(Proposal))
+    query = VIEWS[filters.view][1](select(Proposal)).where(Proposal.edition == (filters.edition or current_key()))
+    if filters.day:
+        query = query.where(Proposal.preferred_day == filters.day)
     if filters.kind:
         query = query.where(Proposal.kind == filters.kind)
     if filters.query:
@@ -98,12 +116,25 @@ def list_page(filters: Filters) -> Pagination:
     return db.paginate(filtered(filters), page=filters.page, per_page=PAGE_SIZE, max_per_page=PAGE_SIZE)
 
 
-def view_counts() -> dict[str, int]:
-    """Return how many proposals each tab holds."""
+def current_key() -> str:
+    """Return the current edition's short name."""
+    return current_edition().key
+
+
+def view_counts(edition_key: str | None = None) -> dict[str, int]:
+    """Return how many proposals of an edition each tab holds."""
+    mine = Proposal.edition == (edition_key or current_key())
     return {
-        key: db.session.scalar(select(func.count()).select_from(condition(select(Proposal.id)).subquery())) or 0
+        key: db.session.scalar(select(func.count()).select_from(condition(select(Proposal.id).where(mine)).subquery()))
+        or 0
         for key, (_, condition) in VIEWS.items()
     }
+
+
+def past_editions() -> list[str]:
+    """Return the short names of the other editions that hold proposals."""
+    keys = db.session.scalars(select(Proposal.edition).distinct().where(Proposal.edition != current_key()))
+    return sorted(keys, reverse=True)
 
 
 @dataclass
@@ -113,6 +144,7 @@ class Dashboard:
     by_view: dict[str, int]
     by_kind: list[tuple[str, int]]
     by_duration: list[tuple[int, int]]
+    by_preferred_day: list[tuple[str, int]]
     by_administration: list[tuple[str, int]]
     accepted_minutes: int
     programme_minutes: int
@@ -124,9 +156,16 @@ class Dashboard:
         return self.programme_minutes - self.accepted_minutes
 
 
-def dashboard(programme_minutes: int) -> Dashboard:
-    """Compute the dashboard over the real proposals (neither spam nor withdrawn)."""
-    real = (Proposal.status == Status.SUBMITTED,)
+def dashboard(programme_minutes: int | None) -> Dashboard:
+    """Compute the current edition's dashboard over the real proposals (neither spam nor withdrawn)."""
+    edition = current_edition()
+    mine = Proposal.edition == edition.key
+    real = (Proposal.status == Status.SUBMITTED, mine)
+    preferred = dict(
+        db.session.execute(
+            select(Proposal.preferred_day, func.count()).where(*real).group_by(Proposal.preferred_day)
+        ).all()
+    )
     by_kind = dict(db.session.execute(select(Proposal.kind, func.count()).where(*real).group_by(Proposal.kind)).all())
     by_duration = db.session.execute(
         select(Proposal.duration, func.count()).where(*real).group_by(Proposal.duration).order_by(Proposal.duration)
@@ -141,14 +180,20 @@ def dashboard(programme_minutes: int) -> Dashboard:
     accepted = db.session.scalar(
         select(func.coalesce(func.sum(Proposal.duration), 0)).where(*real, Proposal.decision == Decision.ACCEPTED)
     )
-    created = db.session.scalars(select(Proposal.created_at).where(Proposal.status != Status.SPAM))
+    created = db.session.scalars(select(Proposal.created_at).where(Proposal.status != Status.SPAM, mine))
     return Dashboard(
         by_view=view_counts(),
         by_kind=[(kind.label, by_kind.get(kind.value, 0)) for kind in Kind],
         by_duration=[(minutes, count) for minutes, count in by_duration],
+        by_preferred_day=[
+            *((format_date(day.start, weekday=True), preferred.get(day.key, 0)) for day in edition.days),
+            ("Indifférent", preferred.get(None, 0)),
+        ]
+        if edition.several_days
+        else [],
         by_administration=[(name, count) for name, count in by_administration],
         accepted_minutes=int(accepted or 0),
-        programme_minutes=programme_minutes,
+        programme_minutes=programme_minutes if programme_minutes is not None else edition.minutes,
         per_day=per_day(created),
     )
 

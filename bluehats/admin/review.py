@@ -7,10 +7,11 @@ from ..decisions import decide
 from ..extensions import db
 from ..models import Proposal
 from ..proposals.operations import renew_private_link
+from ..web.templating import current_edition
 from .blueprint import actor, bp
 from .forms import NoteForm
 from .operations import add_note, restore_spam
-from .queries import SORTS, VIEWS, Filters, list_page, view_counts
+from .queries import SORTS, VIEWS, Filters, list_page, past_editions, view_counts
 from .queries import dashboard as compute_dashboard
 
 
@@ -24,16 +25,23 @@ def dashboard():
 @bp.get("/propositions")
 def proposal_list():
     """List the proposals: tabs, search, kind, sort, pages."""
-    filters = Filters.from_args(request.args)
+    filters = request_filters()
     return render_template(
         "admin/list.html",
         page=list_page(filters),
         filters=filters,
-        counts=view_counts(),
+        counts=view_counts(filters.edition or None),
+        editions=past_editions(),
         views=VIEWS,
         sorts=SORTS,
         kinds=list(Kind),
     )
+
+
+def request_filters() -> Filters:
+    """Read the list's filters from the query string: past editions and the current edition's days are known."""
+    days = {day.key for day in current_edition().days}
+    return Filters.from_args(request.args, edition_keys=set(past_editions()), day_keys=days)
 
 
 def proposal_or_404(proposal_id: int) -> Proposal:

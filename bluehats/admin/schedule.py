@@ -3,7 +3,9 @@
 from flask import current_app, flash, redirect, render_template, request, url_for
 
 from ..core import clock
+from ..core.clock import PARIS
 from ..core.dates import format_datetime
+from ..core.edition import Edition
 from ..core.exports import programme_jekyll
 from ..core.vocabulary import Publication
 from ..programme import (
@@ -15,9 +17,10 @@ from ..programme import (
     save_schedule,
     scheduled_talks,
     set_publication,
+    talk_day,
 )
 from ..web.links import external_url
-from ..web.templating import current_event
+from ..web.templating import current_edition
 from .blueprint import bp
 
 
@@ -30,16 +33,17 @@ def programme():
         "admin/programme.html",
         talks=talks,
         minutes=minutes,
-        programme_minutes=current_app.config["BLUEHATS_PROGRAMME_MINUTES"],
+        programme_minutes=current_app.config["BLUEHATS_PROGRAMME_MINUTES"] or current_edition().minutes,
         published_at=published_at(),
         is_published=is_published(clock.now()),
+        talk_day=lambda talk: talk_day(current_edition(), talk),
     )
 
 
 @bp.post("/programme")
 def save_programme():
     """Save the order and start times typed by the organisers."""
-    entries, errors = read_schedule_form(request.form, accepted_talks(), current_event().start)
+    entries, errors = read_schedule_form(request.form, accepted_talks(), current_edition())
     if errors:
         for error in errors:
             flash(error, "error")
@@ -52,7 +56,7 @@ def save_programme():
 @bp.post("/programme/a-la-suite")
 def schedule_in_order():
     """Give the talks consecutive start times from the day's start, in their current order."""
-    auto_schedule(current_event())
+    auto_schedule(current_edition())
     flash("Horaires calculés à la suite, dans l’ordre actuel, à partir de l’ouverture.", "success")
     return redirect(url_for("admin.programme"), code=303)
 
@@ -65,7 +69,7 @@ def publish_programme():
         set_publication(clock.now())
         flash("Le programme est publié.", "success")
     elif choice == Publication.ANSWER_DATE:
-        moment = current_event().answer_date
+        moment = current_edition().programme_date
         set_publication(moment)
         flash(f"Le programme sera publié le {format_datetime(moment)}.", "success")
     else:
@@ -74,12 +78,17 @@ def publish_programme():
     return redirect(url_for("admin.programme"), code=303)
 
 
+def jekyll_name(edition: Edition) -> str:
+    """Return the Jekyll post's file name: the first day's date, then the edition."""
+    return f"{edition.start.astimezone(PARIS):%Y-%m-%d}-programme-{edition.key}.md"
+
+
 @bp.get("/programme.md")
 def programme_export():
     """Download the programme as a Jekyll page for the original site's events collection."""
-    body = programme_jekyll(current_event(), scheduled_talks(), external_url("public.programme"))
+    body = programme_jekyll(current_edition(), scheduled_talks(), external_url("public.programme"))
     return current_app.response_class(
         body,
         mimetype="text/markdown",
-        headers={"Content-Disposition": 'attachment; filename="2022-11-08-programme-journee-bluehats.md"'},
+        headers={"Content-Disposition": f'attachment; filename="{jekyll_name(current_edition())}"'},
     )

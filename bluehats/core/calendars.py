@@ -8,7 +8,7 @@ from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
 from .clock import PARIS
-from .event import Event
+from .edition import Edition
 
 if TYPE_CHECKING:  # the core reads proposals' attributes; it never imports the database layer
     from ..models import Proposal
@@ -27,7 +27,7 @@ def new_calendar(name: str) -> Calendar:
 
 
 def entry(
-    event: Event,
+    edition: Edition,
     uid: str,
     start: datetime,
     end: datetime,
@@ -36,14 +36,14 @@ def entry(
     page_url: str,
     stamp: datetime,
 ) -> CalendarEvent:
-    """Return one calendar event at the day's venue, in Europe/Paris time."""
+    """Return one calendar event at the edition's venue, in Europe/Paris time."""
     item = CalendarEvent()
     item.add("uid", uid)
     item.add("dtstamp", stamp)
     item.add("dtstart", start.astimezone(PARIS))
     item.add("dtend", end.astimezone(PARIS))
     item.add("summary", summary)
-    item.add("location", f"{event.venue}, {event.room}, {event.address}")
+    item.add("location", edition.place)
     item.add("description", f"{description}\n\n{page_url}")
     item.add("url", page_url)
     return item
@@ -55,33 +55,35 @@ def to_ical(calendar: Calendar) -> bytes:
     return calendar.to_ical()
 
 
-def event_calendar(event: Event, page_url: str, stamp: datetime) -> bytes:
-    """Return the day as an iCalendar file."""
-    calendar = new_calendar(event.title)
-    day = entry(
-        event,
-        f"journee-bluehats-{event.start:%Y%m%d}@bluehats",
-        event.start,
-        event.end,
-        event.title,
-        event.lead,
-        page_url,
-        stamp,
-    )
-    day.add("organizer", f"mailto:{event.contact}", parameters={"cn": "DINUM"})
-    calendar.add_component(day)
+def event_calendar(edition: Edition, page_url: str, stamp: datetime) -> bytes:
+    """Return the edition as an iCalendar file: one event per day."""
+    calendar = new_calendar(edition.title)
+    for number, day in enumerate(edition.days, start=1):
+        summary = edition.title if not edition.several_days else f"{edition.title} ({number}/{len(edition.days)})"
+        item = entry(
+            edition,
+            f"journee-bluehats-{day.start:%Y%m%d}@bluehats",
+            day.start,
+            day.end,
+            summary,
+            edition.lead,
+            page_url,
+            stamp,
+        )
+        item.add("organizer", f"mailto:{edition.contact}", parameters={"cn": "DINUM"})
+        calendar.add_component(item)
     return to_ical(calendar)
 
 
-def programme_calendar(event: Event, talks: Iterable["Proposal"], page_url: str, stamp: datetime) -> bytes:
+def programme_calendar(edition: Edition, talks: Iterable["Proposal"], page_url: str, stamp: datetime) -> bytes:
     """Return the programme as an iCalendar file, one event per scheduled talk."""
-    calendar = new_calendar(f"Programme – {event.title}")
+    calendar = new_calendar(f"Programme – {edition.title}")
     for talk in talks:
         if talk.starts_at and talk.ends_at:
             description = f"{talk.speaker} ({talk.administration})\n\n{talk.abstract}"
             calendar.add_component(
                 entry(
-                    event,
+                    edition,
                     f"{talk.reference.lower()}@bluehats",
                     talk.starts_at,
                     talk.ends_at,

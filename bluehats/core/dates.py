@@ -29,6 +29,21 @@ def format_date(moment: datetime | date, weekday: bool = False) -> str:
     return f"{WEEKDAYS[local.weekday()]} {text}" if weekday else text
 
 
+def format_days(days: list[date]) -> str:
+    """Return days as French writes them: « 8 novembre 2022 », « 6 et 7 décembre 2023 »."""
+    if len(days) == 1:
+        return format_date(days[0])
+    same_month = all((day.year, day.month) == (days[-1].year, days[-1].month) for day in days)
+    same_year = all(day.year == days[-1].year for day in days)
+    if same_month:
+        heads = ["1er" if day.day == 1 else str(day.day) for day in days[:-1]]
+    elif same_year:
+        heads = [format_date(day).rsplit(" ", 1)[0] for day in days[:-1]]
+    else:
+        heads = [format_date(day) for day in days[:-1]]
+    return f"{', '.join(heads)} et {format_date(days[-1])}"
+
+
 def format_time(moment: datetime) -> str:
     """Return « 9 h » or « 18 h 30 », in Paris time."""
     local = moment.astimezone(PARIS)

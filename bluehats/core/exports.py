@@ -10,8 +10,7 @@ from typing import TYPE_CHECKING, Any
 import frontmatter
 
 from .clock import PARIS
-from .dates import format_date
-from .event import Event
+from .edition import Edition
 
 if TYPE_CHECKING:  # the core reads proposals' attributes; it never imports the database layer
     from ..models import Proposal
@@ -22,6 +21,17 @@ FIELDS = (
 )  # fmt: skip
 # A spreadsheet runs a cell that starts with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def proposal_json(proposal: "Proposal") -> dict[str, Any]:
+    """Return a proposal as the JSON export's object: the CSV's columns plus its edition, decision and day."""
+    return {
+        **proposal_record(proposal),
+        "edition": proposal.edition,
+        "decision": proposal.decision.value if proposal.decision else None,
+        "preferred_day": proposal.preferred_day,
+        "cospeakers": [],
+    }
 
 
 def proposal_record(proposal: "Proposal") -> dict[str, Any]:
@@ -67,23 +77,26 @@ def json_chunks(proposals: Iterable["Proposal"]) -> Iterator[str]:
     """Yield a JSON list of proposal records, one object at a time."""
     yield "["
     for index, proposal in enumerate(proposals):
-        yield ("," if index else "") + "\n" + json.dumps(proposal_record(proposal), ensure_ascii=False)
+        yield ("," if index else "") + "\n" + json.dumps(proposal_json(proposal), ensure_ascii=False)
     yield "\n]\n"
 
 
+# What Liquid, Markdown links, images, emphasis, code and table cells are made of, as HTML character references.
+_JEKYLL_MARKUP = str.maketrans({char: f"&#{ord(char)};" for char in "{}|[]()!*_`~"})
+
+
 def jekyll_text(value: str) -> str:
-    """Return a text that a Jekyll page shows as typed: no HTML, no Liquid, no Markdown table cell break."""
-    escaped = html.escape(" ".join(value.split()), quote=False)
-    return escaped.replace("{", "&#123;").replace("}", "&#125;").replace("|", "&#124;")
+    """Return a text that a Jekyll page shows as typed: no HTML, no Liquid, no Markdown link, emphasis or cell."""
+    return html.escape(" ".join(value.split()), quote=False).translate(_JEKYLL_MARKUP)
 
 
-def programme_jekyll(event: Event, talks: Iterable["Proposal"], page_url: str) -> str:
+def programme_jekyll(edition: Edition, talks: Iterable["Proposal"], page_url: str) -> str:
     """Return the programme as a Jekyll page: front matter, then one table line per talk, every field escaped."""
     front = {
-        "title": f"Programme – {event.title}",
-        "date": event.start.astimezone(PARIS).strftime("%Y-%m-%d %H:%M:%S %z"),
-        "categories": list(event.categories),
-        "lieu": f"{event.venue}, {event.room}, {event.address}",
+        "title": f"Programme – {edition.title}",
+        "date": edition.start.astimezone(PARIS).strftime("%Y-%m-%d %H:%M:%S %z"),
+        "categories": list(edition.categories),
+        "lieu": edition.place,
         "programme": [
             {
                 "horaire": talk.starts_at.astimezone(PARIS).strftime("%H:%M"),
@@ -97,7 +110,7 @@ def programme_jekyll(event: Event, talks: Iterable["Proposal"], page_url: str) -
             if talk.starts_at and talk.ends_at
         ],
     }
-    lines = [f"Programme de la journée du {format_date(event.start)}, {event.venue}, {event.room}.", ""]
+    lines = [f"Programme {'des' if edition.several_days else 'de la'} {edition.dated_name}, {edition.place}.", ""]
     lines.append("| Horaire | Intervention | Intervenant·e | Durée |")
     lines.append("| --- | --- | --- | --- |")
     for item in front["programme"]:

@@ -27,6 +27,7 @@ class Status(Labelled):
     SUBMITTED = "submitted"
     WITHDRAWN = "withdrawn"
     SPAM = "spam"
+    CANCELLED = "cancelled"  # accepted, then called off: out of the programme, kept in the history
 
 
 class Decision(Labelled):
@@ -56,6 +57,10 @@ class Change(Labelled):
     CONFIRMED = "confirmed"
     NOTE = "note"
     LINK_RENEWED = "link-renewed"
+    CANCELLED = "cancelled"
+    PROGRAMME_EDITED = "programme-edited"
+    SLIDES = "slides"
+    VIDEO = "video"
 
 
 class Publication(Labelled):
@@ -74,6 +79,7 @@ LABELS: dict[Labelled, str] = {
     Status.SUBMITTED: "Reçue",
     Status.WITHDRAWN: "Retirée",
     Status.SPAM: "Indésirable",
+    Status.CANCELLED: "Annulée",
     Decision.ACCEPTED: "Acceptée",
     Decision.DECLINED: "Refusée",
     MessageStatus.PENDING: "En attente",
@@ -88,6 +94,10 @@ LABELS: dict[Labelled, str] = {
     Change.CONFIRMED: "Participation confirmée",
     Change.NOTE: "Note interne",
     Change.LINK_RENEWED: "Lien personnel renouvelé",
+    Change.CANCELLED: "Intervention annulée",
+    Change.PROGRAMME_EDITED: "Titre ou intervenant·es du programme modifiés",
+    Change.SLIDES: "Support de présentation",
+    Change.VIDEO: "Enregistrement",
     Publication.NOW: "Publier maintenant",
     Publication.ANSWER_DATE: "Publier à la date des réponses",
     Publication.HELD: "Ne pas publier",

@@ -5,19 +5,22 @@ from email.headerregistry import Address
 
 from flask import current_app, render_template
 
-from ..core.dates import format_date
 from ..core.typography import french_text
 from ..models import Proposal
 from ..web.links import admin_url, private_url
-from ..web.templating import current_event
+from ..web.templating import current_edition
 from .outbox import Mail
 
 _BREAKS = re.compile(r"[ \t]*[\r\n\v\f\x85\u2028\u2029]+[ \t]*")
 
 
 def one_line(text: str) -> str:
-    """Join the lines of a text: a header holds one line (non-breaking spaces stay)."""
-    return _BREAKS.sub(" ", text).strip()
+    """Join the lines of a text for a header: one line, and no RFC 2047 encoded word for the library to decode.
+
+    The standard library decodes a « =?utf-8?q?…?= » met in a header's text, line breaks included: written as
+    « = ? », what a visitor typed stays the text it was.
+    """
+    return _BREAKS.sub(" ", text).strip().replace("=?", "= ?")
 
 
 def compose(template: str, recipients: list[str], subject: str, reply_to: str | None = None, **context) -> Mail:
@@ -48,13 +51,12 @@ def speaker_address(proposal: Proposal) -> str:
 
 def speaker_confirmation(proposal: Proposal) -> Mail:
     """The acknowledgement sent to the speaker, with the full recap and the private link."""
-    event = current_event()
+    edition = current_edition()
     return compose(
         "speaker_confirmation",
         [speaker_address(proposal)],
-        f"Journée BlueHats du {format_date(event.start)} : "
-        f"votre proposition « {one_line(proposal.title)} » ({proposal.reference})",
-        reply_to=event.contact,
+        f"{edition.dated_name} : votre proposition « {one_line(proposal.title)} » ({proposal.reference})",
+        reply_to=edition.contact,
         proposal=proposal,
         private_link=private_url(proposal),
     )
@@ -81,12 +83,12 @@ def organiser_notification(proposal: Proposal, change: str = "new") -> Mail | No
 
 def edit_confirmation(proposal: Proposal, changed: list[str]) -> Mail:
     """Send the speaker a copy of their edited proposal, naming what changed."""
-    event = current_event()
+    edition = current_edition()
     return compose(
         "edit_confirmation",
         [speaker_address(proposal)],
-        f"Journée BlueHats : votre proposition « {one_line(proposal.title)} » est modifiée ({proposal.reference})",
-        reply_to=event.contact,
+        f"{edition.brand} : votre proposition « {one_line(proposal.title)} » est modifiée ({proposal.reference})",
+        reply_to=edition.contact,
         proposal=proposal,
         changed=changed,
         private_link=private_url(proposal),
@@ -95,12 +97,12 @@ def edit_confirmation(proposal: Proposal, changed: list[str]) -> Mail:
 
 def new_private_link(proposal: Proposal) -> Mail:
     """Send the speaker the new private link that replaces a revoked one."""
-    event = current_event()
+    edition = current_edition()
     return compose(
         "new_private_link",
         [speaker_address(proposal)],
-        f"Journée BlueHats : votre nouveau lien personnel ({proposal.reference})",
-        reply_to=event.contact,
+        f"{edition.brand} : votre nouveau lien personnel ({proposal.reference})",
+        reply_to=edition.contact,
         proposal=proposal,
         private_link=private_url(proposal),
     )
@@ -108,11 +110,11 @@ def new_private_link(proposal: Proposal) -> Mail:
 
 def withdrawal_confirmation(proposal: Proposal) -> Mail:
     """Confirm to the speaker that the proposal is withdrawn."""
-    event = current_event()
+    edition = current_edition()
     return compose(
         "withdrawal_confirmation",
         [speaker_address(proposal)],
-        f"Journée BlueHats : votre proposition « {one_line(proposal.title)} » est retirée",
-        reply_to=event.contact,
+        f"{edition.brand} : votre proposition « {one_line(proposal.title)} » est retirée",
+        reply_to=edition.contact,
         proposal=proposal,
     )

@@ -17,9 +17,10 @@ from .transports import PermanentFailure, TemporaryFailure, make_transport, pars
 
 log = logging.getLogger(__name__)
 
-BATCH_SIZE = 100
-# A claimed row is left alone by other workers this long; after a crash it is tried again.
-CLAIM_LEASE = timedelta(minutes=10)
+BATCH_SIZE = 20
+# One mail's slowest delivery: connecting, greeting, MAIL, RCPT, DATA, the text, each step waiting up to
+# BLUEHATS_SMTP_TIMEOUT. A batch stops early (the rest released) rather than outlive its claim.
+SMTP_STEPS = 6
 MAX_ATTEMPTS = 12
 MAX_BACKOFF = timedelta(hours=1)
 
@@ -96,15 +97,25 @@ def dispatch(messages: list[OutboxMessage]) -> None:
         log.exception("Delivery right after the commit failed; flask outbox deliver will send these mails")
 
 
-def claim(now: datetime, limit: int, ids: list[int] | None = None, force: bool = False) -> list[int]:
-    """Claim due pending rows for this worker; rows claimed by another are skipped."""
+def claim_lease(count: int) -> timedelta:
+    """Return how long a claim on `count` rows lasts: one mail at its slowest, then one SMTP timeout a mail.
+
+    A healthy server takes milliseconds a mail; a worker killed mid-batch holds its rows this long at most
+    before another worker (or flask outbox deliver) sends them.
+    """
+    return timedelta(seconds=float(current_app.config["BLUEHATS_SMTP_TIMEOUT"]) * (SMTP_STEPS + count))
+
+
+def claim(
+    now: datetime, limit: int, ids: list[int] | None = None, force: bool = False, reclaim: bool = False
+) -> list[int]:
+    """Claim due pending rows for this worker; rows claimed by another are skipped, unless reclaiming."""
     with write_transaction():
         query = (
             select(OutboxMessage.id)
             .where(
                 OutboxMessage.status == MessageStatus.PENDING,
                 OutboxMessage.not_before <= now,
-                or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
             )
             .order_by(OutboxMessage.id)
             .limit(limit)
@@ -113,14 +124,27 @@ def claim(now: datetime, limit: int, ids: list[int] | None = None, force: bool =
         )
         if not force:
             query = query.where(OutboxMessage.next_attempt_at <= now)
+        if not reclaim:
+            query = query.where(or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now))
         if ids is not None:
             query = query.where(OutboxMessage.id.in_(ids))
         claimed = list(db.session.scalars(query))
         if claimed:
             db.session.execute(
-                update(OutboxMessage).where(OutboxMessage.id.in_(claimed)).values(claimed_until=now + CLAIM_LEASE)
+                update(OutboxMessage)
+                .where(OutboxMessage.id.in_(claimed))
+                .values(claimed_until=now + claim_lease(len(claimed)))
             )
         return claimed
+
+
+def held_claims(now: datetime) -> list[Row]:
+    """Return the pending rows another worker holds now (id, claimed_until), by the end of their claim."""
+    return db.session.execute(
+        select(OutboxMessage.id, OutboxMessage.claimed_until)
+        .where(OutboxMessage.status == MessageStatus.PENDING, OutboxMessage.claimed_until >= now)
+        .order_by(OutboxMessage.claimed_until, OutboxMessage.id)
+    ).all()
 
 
 def backoff(attempts: int) -> timedelta:
@@ -150,12 +174,20 @@ def record(message: Row, outcome: str, error: str | None = None) -> None:
         )
 
 
-def deliver(ids: list[int] | None = None, force: bool = False, limit: int = BATCH_SIZE) -> DeliveryReport:
-    """Send due pending messages over one connection; retry the temporary failures later."""
+def deliver(
+    ids: list[int] | None = None, force: bool = False, limit: int = BATCH_SIZE, reclaim: bool = False
+) -> DeliveryReport:
+    """Send due pending messages over one connection; retry the temporary failures later.
+
+    `reclaim` takes over rows claimed by a worker that is gone: only when no other worker runs.
+    """
     report = DeliveryReport()
-    claimed = claim(clock.now(), limit, ids=ids, force=force)
+    now = clock.now()
+    claimed = claim(now, limit, ids=ids, force=force, reclaim=reclaim)
     if not claimed:
         return report
+    # The last moment a mail may start and still end within the claim, at its slowest.
+    last_start = now + claim_lease(len(claimed)) - claim_lease(0)
     # The claimed rows, read at once as plain rows; no transaction stays open while the server talks.
     messages = db.session.execute(
         select(OutboxMessage.__table__).where(OutboxMessage.id.in_(claimed)).order_by(OutboxMessage.id)
@@ -164,6 +196,11 @@ def deliver(ids: list[int] | None = None, force: bool = False, limit: int = BATC
     transport = make_transport()
     try:
         for position, message in enumerate(messages):
+            if clock.now() > last_start:
+                # A slow server: the rest is handed back before another worker may take it.
+                for later in messages[position:]:
+                    record(later, "released")
+                break
             try:
                 note = transport.send(message)
             except PermanentFailure as error:

@@ -83,7 +83,9 @@ class SMTPTransport:
             reason = error.smtp_error
             text = reason.decode(errors="replace") if isinstance(reason, bytes) else str(reason)
             raise self._refusal(error.smtp_code, f"{error.smtp_code} {text}") from error
-        except ValueError as error:  # the standard library refuses a header with a line break
+        except ValueError as error:  # a header with a line break, an address that is not ASCII
+            # The server may have seen MAIL FROM already: the next message starts on a new connection.
+            self.close(broken=True)
             raise PermanentFailure(f"en-tête invalide : {error}") from error
         except (smtplib.SMTPException, OSError) as error:
             self.close(broken=True)

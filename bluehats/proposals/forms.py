@@ -1,14 +1,18 @@
 """The proposal form and its rules, each with a French message."""
 
 import re
+from typing import Any
 
+from email_validator import EmailNotValidError, validate_email
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, RadioField, StringField, TextAreaField
 from wtforms.fields import SelectChoice
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, StopValidation, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, StopValidation, ValidationError
 
+from ..core.dates import format_date, format_time
+from ..core.edition import Day, Edition
 from ..core.vocabulary import Kind
-from ..models import DURATIONS
+from ..web.templating import current_edition
 
 ABSTRACT_MIN = 50
 ABSTRACT_MAX = 1500
@@ -37,6 +41,7 @@ ADMINISTRATIONS = (
 )
 
 REQUIRED = "Ce champ est obligatoire."
+INDIFFERENT = "indifferent"
 EDITABLE = ("first_name", "last_name", "administration", "job_title", "title", "abstract", "kind", "duration")
 # Control characters (NUL, escape …) have no place in a name or a talk; tabs and line breaks
 # are refused separately in one-line fields.
@@ -59,6 +64,12 @@ def plain_name(form: FlaskForm, field: StringField) -> None:
     """Refuse in a name the characters that make a mail address (a name is shown in mail headers)."""
     if field.data and _ADDRESS_MAKERS.search(field.data):
         raise ValidationError('Ce champ ne peut pas contenir les caractères < > , ; " @.')
+
+
+def no_encoded_word(form: FlaskForm, field: StringField) -> None:
+    """Refuse « =? », which mail software reads as the start of an encoded header (the field goes in one)."""
+    if field.data and "=?" in field.data:
+        raise ValidationError("Ce champ ne peut pas contenir un signe = suivi d’un point d’interrogation.")
 
 
 def one_line(form: FlaskForm, field: StringField) -> None:
@@ -98,6 +109,22 @@ def ascii_local_part(form: FlaskForm, field: StringField) -> None:
         )
 
 
+def deliverable_address(form: FlaskForm, field: StringField) -> None:
+    """Check the address's form, and keep its domain in ASCII (IDNA) so that any mail server takes it."""
+    try:
+        # A local part that is not ASCII needs SMTPUTF8, which few mail servers offer (ascii_local_part says so).
+        checked = validate_email(field.data or "", check_deliverability=False, allow_smtputf8=False)
+    except EmailNotValidError as error:
+        raise ValidationError(
+            "Saisissez une adresse électronique valide, par exemple prenom.nom@ville-exemple.fr."
+        ) from error
+    field.data = checked.ascii_email or field.data
+
+
+# What a name must not hold: it goes in mail headers.
+NAME_RULES = (plain_name, no_encoded_word)
+
+
 class ChoiceField(RadioField):
     """A radio group whose unknown value gets a French message."""
 
@@ -113,31 +140,35 @@ class ProposalForm(FlaskForm):
     first_name = StringField(
         "Prénom",
         filters=[strip],
-        validators=[DataRequired(REQUIRED), length(1, 100), one_line, no_control_characters, plain_name],
+        validators=[
+            DataRequired(REQUIRED),
+            length(1, 100),
+            one_line,
+            no_control_characters,
+            plain_name,
+            no_encoded_word,
+        ],
     )
     last_name = StringField(
         "Nom",
         filters=[strip],
-        validators=[DataRequired(REQUIRED), length(1, 100), one_line, no_control_characters, plain_name],
+        validators=[
+            DataRequired(REQUIRED),
+            length(1, 100),
+            one_line,
+            no_control_characters,
+            plain_name,
+            no_encoded_word,
+        ],
     )
     email = EmailField(
         "Adresse électronique",
         description=(
-            "Format attendu : prenom.nom@administration.gouv.fr. La confirmation et la réponse y seront envoyées."
+            "Votre adresse professionnelle, quel que soit votre employeur public (ministère, collectivité, "
+            "établissement…), par exemple prenom.nom@ville-exemple.fr. La confirmation et la réponse y seront envoyées."
         ),
         filters=[strip],
-        validators=[
-            DataRequired(REQUIRED),
-            length(1, 254),
-            one_line,
-            ascii_local_part,
-            Email(
-                message="Saisissez une adresse électronique valide, au format prenom.nom@administration.gouv.fr.",
-                check_deliverability=False,
-                # An address whose local part is not ASCII needs SMTPUTF8, which few mail servers offer.
-                allow_smtputf8=False,
-            ),
-        ],
+        validators=[DataRequired(REQUIRED), length(1, 254), one_line, ascii_local_part, deliverable_address],
     )
     administration = StringField(
         "Administration de rattachement",
@@ -153,7 +184,7 @@ class ProposalForm(FlaskForm):
     title = StringField(
         "Titre de l’intervention",
         filters=[strip],
-        validators=[DataRequired(REQUIRED), length(5, 150), one_line, no_control_characters],
+        validators=[DataRequired(REQUIRED), length(5, 150), one_line, no_control_characters, no_encoded_word],
     )
     abstract = TextAreaField(
         "Description de l’intervention",
@@ -168,11 +199,13 @@ class ProposalForm(FlaskForm):
         choices=[SelectChoice(kind.value, kind.label) for kind in Kind],
         validators=[InputRequired("Choisissez le type d’intervention.")],
     )
-    duration = ChoiceField(
-        "Durée souhaitée",
-        description="Chaque présentation tient en 5 à 20 minutes.",
-        choices=[SelectChoice(str(minutes), f"{minutes} minutes") for minutes in DURATIONS],
-        validators=[InputRequired("Choisissez une durée : 5, 10, 15 ou 20 minutes.")],
+    # The edition's formats and days: set for each form by __init__.
+    duration = ChoiceField("Durée souhaitée", choices=[])
+    preferred_day = ChoiceField(
+        "Le jour qui vous convient le mieux",
+        description="Nous en tiendrons compte autant que possible pour construire le programme.",
+        choices=[],
+        validators=[InputRequired("Choisissez le jour qui vous convient, ou « Indifférent ».")],
     )
     consent = BooleanField(
         "J’accepte que ces informations soient utilisées pour étudier ma proposition et construire le programme",
@@ -183,15 +216,38 @@ class ProposalForm(FlaskForm):
     # Honeypot: hidden from people and from autofill; robots fill it in.
     website = StringField("Ne pas remplir ce champ", filters=[strip], validators=[Optional(), length(0, 500)])
 
-    def proposal_data(self) -> dict[str, str | int]:
+    def __init__(self, *args: Any, edition: Edition | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        edition = edition or current_edition()
+        minutes = [str(value) for value in edition.durations]
+        spoken = minutes[0] if len(minutes) == 1 else f"{', '.join(minutes[:-1])} ou {minutes[-1]}"
+        self.duration.choices = [SelectChoice(value, f"{value} minutes") for value in minutes]
+        self.duration.description = f"Chaque présentation tient en {minutes[0]} à {minutes[-1]} minutes."
+        self.duration.validators = [InputRequired(f"Choisissez une durée : {spoken} minutes.")]
+        if edition.several_days:
+            self.preferred_day.choices = [
+                *(SelectChoice(day.key, day_label(day)) for day in edition.days),
+                SelectChoice(INDIFFERENT, "Indifférent"),
+            ]
+        else:
+            del self.preferred_day  # one day: nothing to prefer
+
+    def proposal_data(self) -> dict[str, Any]:
         """Return the validated fields, as the model names them."""
-        data = {name: self[name].data for name in EDITABLE}
+        data: dict[str, Any] = {name: self[name].data for name in EDITABLE}
         data["job_title"] = data["job_title"] or ""
         data["duration"] = int(data["duration"])
         data["kind"] = Kind(data["kind"])
+        chosen = self.preferred_day.data if "preferred_day" in self else None
+        data["preferred_day"] = chosen if chosen and chosen != INDIFFERENT else None
         if "email" in self:
             data["email"] = self.email.data
         return data
+
+
+def day_label(day: Day) -> str:
+    """Return « mercredi 6 décembre 2023, de 14 h à 17 h »."""
+    return f"{format_date(day.start, weekday=True)}, de {format_time(day.start)} à {format_time(day.end)}"
 
 
 class EditProposalForm(ProposalForm):

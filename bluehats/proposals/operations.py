@@ -9,15 +9,17 @@ from sqlalchemy import func, select, text
 
 from .. import history
 from ..core import clock
-from ..core.event import Event, cfp_state
+from ..core.edition import Edition, cfp_state
 from ..core.vocabulary import Change, Decision, Status
 from ..decisions import answer_is_public
+from ..editions import next_number, record_edition
 from ..extensions import db
 from ..mail import messages as mails
 from ..mail import outbox
 from ..models import Proposal
 from ..web.database import write_transaction
 from ..web.links import new_link_secret
+from ..web.templating import current_edition
 
 FIELD_LABELS = {
     "first_name": "prénom",
@@ -29,6 +31,7 @@ FIELD_LABELS = {
     "abstract": "description",
     "kind": "type",
     "duration": "durée",
+    "preferred_day": "jour préféré",
 }
 # The same address and title again within this window is a double click or a resend.
 DUPLICATE_WINDOW = timedelta(minutes=15)
@@ -50,14 +53,19 @@ class Submission:
     proposal_id: int | None
 
 
-def cfp_accepts(event: Event, now: datetime, preview: bool) -> bool:
+def cfp_accepts(edition: Edition, now: datetime, preview: bool) -> bool:
     """Tell whether proposals are accepted now (or kept usable for a demonstration)."""
-    return preview or cfp_state(event, now).is_open
+    return preview or cfp_state(edition, now).is_open
 
 
 def can_edit(proposal: Proposal, accepting: bool) -> bool:
-    """Tell whether the speaker may still edit or withdraw: a live proposal while the call is open."""
-    return proposal.status == Status.SUBMITTED and proposal.purged_at is None and accepting
+    """Tell whether the speaker may still edit or withdraw: a live proposal of the open call."""
+    return (
+        proposal.status == Status.SUBMITTED
+        and proposal.purged_at is None
+        and proposal.edition == current_edition().key
+        and accepting
+    )
 
 
 def can_confirm(proposal: Proposal, now: datetime) -> bool:
@@ -70,11 +78,12 @@ def can_confirm(proposal: Proposal, now: datetime) -> bool:
     )
 
 
-def recent_twin(email: str, title: str, now: datetime) -> Proposal | None:
+def recent_twin(edition_key: str, email: str, title: str, now: datetime) -> Proposal | None:
     """Return a live proposal with the same address and title sent minutes ago, if any (spam never counts)."""
     twin_id = db.session.scalar(
         select(Proposal.id)
         .where(
+            Proposal.edition == edition_key,
             func.lower(Proposal.email) == email.lower(),
             func.lower(Proposal.title) == title.lower(),
             Proposal.created_at >= now - DUPLICATE_WINDOW,
@@ -95,21 +104,26 @@ def submit_proposal(
     types the same address and title learns nothing about the first proposal and gets no link to it.
     """
     now = clock.now()
+    edition = current_edition()
     with write_transaction():
         if db.session.get_bind().dialect.name == "postgresql":
-            # Two identical sends at the same instant: the second waits here for the first to commit, then
-            # finds it. (SQLite needs nothing: BEGIN IMMEDIATE already lets one writer in at a time.)
-            db.session.execute(
-                text("SELECT pg_advisory_xact_lock(hashtext(:email))"), {"email": str(data["email"]).lower()}
-            )
+            # Submissions to one edition take their numbers in turn, and two identical sends at the same instant
+            # wait for each other: the second finds the first. (SQLite needs nothing: BEGIN IMMEDIATE already
+            # lets one writer in at a time.)
+            db.session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"number:{edition.key}"})
         if not honeypot:
-            twin = recent_twin(str(data["email"]), str(data["title"]), now)
+            twin = recent_twin(edition.key, str(data["email"]), str(data["title"]), now)
             if twin is not None and twin.id in sent_from_here:
                 return Submission(Received.REPEATED, twin.id)
             if twin is not None:
                 return Submission(Received.ELSEWHERE, None)
+        record_edition(edition)
+        number = next_number(edition.key)
         proposal = Proposal(
             **data,
+            edition=edition.key,
+            number=number,
+            reference=f"{edition.reference_prefix}{number:04d}",
             status=Status.SPAM if honeypot else Status.SUBMITTED,
             honeypot=honeypot,
             link_secret=new_link_secret(),

@@ -2,15 +2,17 @@
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, session, url_for
 from flask_wtf.csrf import generate_csrf
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..core import clock
 from ..decisions import answer_is_public
 from ..extensions import db, limiter
 from ..models import Proposal
 from ..web.caching import render_once
+from ..web.errors import database_unavailable, unavailable_response
 from ..web.links import private_url, proposal_from_token
-from ..web.templating import cfp_key, current_event
-from .forms import ABSTRACT_MAX, ABSTRACT_MIN, ADMINISTRATIONS, EditProposalForm, ProposalForm
+from ..web.templating import cfp_key, current_edition
+from .forms import ABSTRACT_MAX, ABSTRACT_MIN, ADMINISTRATIONS, INDIFFERENT, EditProposalForm, ProposalForm
 from .operations import (
     Received,
     can_edit,
@@ -29,6 +31,10 @@ bp = Blueprint("proposals", __name__)
 SUBMIT_LIMIT = "100 per hour;10 per minute"
 EDIT_LIMIT = "30 per hour"
 CSRF_SLOT = "bluehats-csrf-token-placeholder"
+NOT_SAVED = (
+    "Votre proposition n’a pas pu être enregistrée : le site est momentanément indisponible. "
+    "Ce que vous avez saisi est conservé ci-dessous ; renvoyez le formulaire dans quelques instants."
+)
 # The proposals this browser sent lately (their ids, in its signed session): only these count as its repeats.
 SENT_HERE = "sent"
 SENT_HERE_KEPT = 20
@@ -49,7 +55,7 @@ def never_store(response: Response) -> Response:
 
 def accepting() -> bool:
     """Tell whether the form takes proposals now."""
-    return cfp_accepts(current_event(), clock.now(), current_app.config["BLUEHATS_CFP_PREVIEW"])
+    return cfp_accepts(current_edition(), clock.now(), current_app.config["BLUEHATS_CFP_PREVIEW"])
 
 
 @bp.get("/proposer")
@@ -80,9 +86,16 @@ def submit():
     if not form.validate_on_submit():
         return render_template("proposals/form.html", form=form, administrations=ADMINISTRATIONS)
     sent_here = [value for value in session.get(SENT_HERE, []) if isinstance(value, int)]
-    submission = submit_proposal(
-        form.proposal_data(), honeypot=form.website.data or "", sent_from_here=frozenset(sent_here)
-    )
+    try:
+        submission = submit_proposal(
+            form.proposal_data(), honeypot=form.website.data or "", sent_from_here=frozenset(sent_here)
+        )
+    except SQLAlchemyError as error:
+        if not database_unavailable(error):
+            raise
+        # Nothing was stored: the speaker gets the form back as typed, to send again in a moment.
+        page = render_template("proposals/form.html", form=form, administrations=ADMINISTRATIONS, not_saved=NOT_SAVED)
+        return unavailable_response(page)
     if submission.proposal_id is not None and submission.received is Received.NEW:
         session[SENT_HERE] = [*sent_here, submission.proposal_id][-SENT_HERE_KEPT:]
     # The confirmation page is for this browser only: nothing of it is in its URL.
@@ -137,6 +150,8 @@ def private(token: str):
     proposal = proposal_or_404(token)
     form = EditProposalForm(obj=proposal)
     form.duration.data = str(proposal.duration)
+    if "preferred_day" in form:
+        form.preferred_day.data = proposal.preferred_day or INDIFFERENT
     return show_private(proposal, token, form)
 
 
@@ -188,7 +203,7 @@ def confirm(token: str):
     """Record that the accepted speaker will come."""
     proposal = proposal_or_404(token)
     if confirm_participation(proposal.id):
-        flash("Merci, votre participation est confirmée. À bientôt à la Journée BlueHats !", "success")
+        flash(f"Merci, votre participation est confirmée. À bientôt {current_edition().to_dated_name} !", "success")
     return redirect(url_for("proposals.private", token=token), code=303)
 
 

@@ -6,6 +6,7 @@ import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,6 @@ SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
     "PRAGMA synchronous=NORMAL",
     "PRAGMA foreign_keys=ON",
-    "PRAGMA busy_timeout=15000",
 )
 
 
@@ -63,7 +63,8 @@ def configure_engine(app: Flask) -> None:
         engine = db.engine
     if engine.dialect.name != "sqlite":
         return
-    event.listen(engine, "connect", _sqlite_connect)
+    busy_timeout = int(float(app.config["BLUEHATS_SQLITE_BUSY_TIMEOUT"]) * 1000)
+    event.listen(engine, "connect", partial(_sqlite_connect, busy_timeout=busy_timeout))
     database = engine.url.database
     if database and database != ":memory:" and not database.startswith("file:"):
         # Just before SQLite opens (and would create) the file: not at start-up, only once it is used.
@@ -81,12 +82,14 @@ def create_private_file(path: Path) -> None:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
-def _sqlite_connect(dbapi_connection, _record) -> None:
+def _sqlite_connect(dbapi_connection, _record, busy_timeout: int) -> None:
     # The driver's own implicit BEGIN is switched off, so that the begin event chooses the kind.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     for pragma in SQLITE_PRAGMAS:
         cursor.execute(pragma)
+    # Past this many milliseconds behind another program's lock, the write fails: the visitor gets a 503.
+    cursor.execute(f"PRAGMA busy_timeout={busy_timeout}")
     cursor.close()
 
 

@@ -1,5 +1,6 @@
-"""What every template can use: French date filters, the event, the call's state now."""
+"""What every template can use: French date filters, the current edition, the call's state now, the codes."""
 
+from datetime import date
 from typing import Any
 
 from flask import Flask, current_app
@@ -7,20 +8,20 @@ from markupsafe import Markup, escape
 
 from ..core import clock
 from ..core.dates import format_date, format_datetime, format_time
-from ..core.event import Event, cfp_state
+from ..core.edition import Edition, cfp_state
 from ..core.typography import french_text
 from ..core.vocabulary import Change, Decision, Kind, MessageStatus, Publication, Status
 from .links import external_url
 
 
-def current_event() -> Event:
-    """Return the event loaded by create_app()."""
-    return current_app.extensions["bluehats.core.event"]
+def current_edition() -> Edition:
+    """Return the current edition, read from its announcement by create_app()."""
+    return current_app.extensions["bluehats.edition"]
 
 
 def cfp_key(app: Flask) -> tuple:
     """Return what the pages' call-for-talks block shows now (it changes at most once a minute)."""
-    state = cfp_state(app.extensions["bluehats.core.event"], clock.now())
+    state = cfp_state(app.extensions["bluehats.edition"], clock.now())
     return (state.is_open, state.closing_today, state.left_text, app.config["BLUEHATS_CFP_PREVIEW"])
 
 
@@ -31,6 +32,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["datetime_fr"] = format_datetime
     app.jinja_env.filters["typo"] = french_text
     app.jinja_env.filters["nl2br"] = nl2br
+    app.jinja_env.filters["day_fr"] = day_fr
     app.jinja_env.globals["attrs"] = attrs
     app.jinja_env.globals["external_url"] = external_url
     # Templates compare codes with the enums themselves, never with strings.
@@ -39,14 +41,19 @@ def init_app(app: Flask) -> None:
     )
 
     @app.context_processor
-    def event_context() -> dict[str, Any]:
-        event = current_event()
-        return {"event": event, "cfp": cfp_state(event, clock.now())}
+    def edition_context() -> dict[str, Any]:
+        edition = current_edition()
+        return {"edition": edition, "cfp": cfp_state(edition, clock.now())}
 
 
 def attrs(**values: object) -> dict[str, object]:
     """Return HTML attributes without the unset ones (WTForms would write None as "None")."""
     return {name: value for name, value in values.items() if value is not None}
+
+
+def day_fr(key: str | None) -> str:
+    """Return a preferred day (YYYY-MM-DD) as « mercredi 6 décembre 2023 », or « Indifférent »."""
+    return format_date(date.fromisoformat(key), weekday=True) if key else "Indifférent"
 
 
 def nl2br(text: str) -> Markup:

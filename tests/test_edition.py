@@ -6,7 +6,7 @@ import pytest
 
 from bluehats.core.clock import PARIS
 from bluehats.core.dates import format_date, format_datetime, format_left, format_time
-from bluehats.core.event import cfp_state, load_event, split_call_to_action
+from bluehats.core.edition import cfp_state, load_edition, split_call_to_action
 from bluehats.core.typography import french_html, french_text
 
 NBSP, NNBSP = "\u00a0", "\u202f"
@@ -49,7 +49,7 @@ def test_time_left_in_words(delta, expected):
 
 
 def test_cfp_state_around_the_deadline():
-    event = load_event()
+    event = load_edition()
     deadline = event.cfp_deadline
     assert deadline == datetime(2022, 10, 18, tzinfo=PARIS)
     before = cfp_state(event, datetime(2022, 10, 16, 23, 59, tzinfo=PARIS))
@@ -67,7 +67,7 @@ def test_cfp_state_around_the_deadline():
 
 
 def test_event_facts_from_the_front_matter():
-    event = load_event()
+    event = load_edition()
     assert event.start == datetime(2022, 11, 8, 9, tzinfo=PARIS)
     assert event.venue == "Palais des congrès de Paris"
     assert event.room == "salle 252B"
