@@ -9,7 +9,10 @@ from gunicorn import glogging
 bind = os.environ.get("BLUEHATS_BIND", "127.0.0.1:8000")
 # Threads serve the requests that wait on SQLite's lock or on the mail server without holding a process.
 worker_class = "gthread"
-workers = int(os.environ.get("BLUEHATS_WORKERS", min(multiprocessing.cpu_count() * 2, 8)))
+# WEB_CONCURRENCY: what a hosting platform sets for the size of the container it gives.
+workers = int(
+    os.environ.get("BLUEHATS_WORKERS") or os.environ.get("WEB_CONCURRENCY") or min(multiprocessing.cpu_count() * 2, 8)
+)
 threads = int(os.environ.get("BLUEHATS_THREADS", 4))
 # Each worker builds its own application, so no database connection is opened before the fork.
 preload_app = False

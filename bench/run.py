@@ -1,4 +1,5 @@
-"""Load benchmark: this site against a bare Flask app under the same gunicorn settings, on this machine.
+"""Load benchmark: this site against a bare Flask app under the same gunicorn settings, on this machine, and
+the site behind nginx (deploy/nginx.conf) against a static file of the same nginx.
 
 Run with ./dev bench. Prints a table, writes bench/results/<time>.json, docs/performance.json and
 docs/performance.md. Not part of the test suite: speed is measured here, never asserted in a test.
@@ -23,13 +24,17 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))  # servers.py: nginx on deploy/nginx.conf, as the tests run it
 
 from sqlalchemy import insert  # noqa: E402
 
-from bluehats import create_app, outbox  # noqa: E402
+from bluehats import create_app  # noqa: E402
 from bluehats.admin.accounts import add_organiser  # noqa: E402
 from bluehats.extensions import db  # noqa: E402
+from bluehats.mail import outbox  # noqa: E402
 from bluehats.models import Proposal  # noqa: E402
+
+from servers import serve_nginx  # noqa: E402
 
 WORKERS, THREADS = 2, 4  # the same for the floor and the site
 ORGANISER = ("bench@numerique.gouv.fr", "une phrase de passe de banc")
@@ -43,6 +48,9 @@ TARGETS = {
     "admin_search": ("Recherche (10 000 propositions) ≤ 50 ms en médiane", lambda r: r["p50_ms"] <= 50),
     "admin_csv": ("Export CSV de 10 000 propositions ≤ 1 s", lambda r: r["median_s"] <= 1),
     "rss": ("Un processus ≤ 80 Mo de mémoire (RSS)", lambda r: r["peak_rss_mb"] <= 80),
+    "nginx_home": ("GET / via nginx ≥ 0,5 × un fichier statique du même nginx", lambda r: r["ratio"] >= 0.5),
+    "nginx_form": ("GET /proposer via nginx, sans erreur", lambda r: r["errors"] == 0),
+    "nginx_post": ("POST /proposer via nginx, sans erreur", lambda r: r["errors"] == 0),
 }
 
 
@@ -170,15 +178,15 @@ def errors(output: str) -> int:
     return count
 
 
-def alternate(name: str, floor_run, site_run, rounds: int) -> dict:
+def alternate(name: str, floor_run, site_run, rounds: int, labels: tuple[str, str] = ("plancher", "site")) -> dict:
     """Run floor, site, floor, site …: drift on a shared machine hits both alike."""
     floors, sites = [], []
     for index in range(rounds):
         floors.append(floor_run())
         sites.append(site_run())
         print(
-            f"  {name} {index + 1}/{rounds} : plancher {floors[-1]['rps']:.0f} req/s, "
-            f"site {sites[-1]['rps']:.0f} req/s",
+            f"  {name} {index + 1}/{rounds} : {labels[0]} {floors[-1]['rps']:.0f} req/s, "
+            f"{labels[1]} {sites[-1]['rps']:.0f} req/s",
             flush=True,
         )
     floor_rps = statistics.mean(run["rps"] for run in floors)
@@ -275,6 +283,7 @@ def bench_outbox(database: str, folder: Path, mails: int) -> dict:
                 "MAIL_SERVER": "127.0.0.1",
                 "MAIL_PORT": port,
                 "BLUEHATS_MAIL_DELIVERY": "worker",
+                "BLUEHATS_SITE_URL": "http://127.0.0.1",
             }
         )
         with app.app_context():
@@ -304,6 +313,42 @@ def bench_outbox(database: str, folder: Path, mails: int) -> dict:
     return {"mails": total.sent, "seconds": round(elapsed, 2), "mails_per_second": round(total.sent / elapsed, 1)}
 
 
+def closest_static_file(size: int) -> str:
+    """Return the URL of the static file whose size is nearest to `size` (a fair match for a page)."""
+    files = [path for path in (ROOT / "static").rglob("*") if path.is_file()]
+    nearest = min(files, key=lambda path: abs(path.stat().st_size - size))
+    return "/" + nearest.relative_to(ROOT).as_posix()
+
+
+def bench_nginx(proxy: int, site: int, measure, post: dict, rounds: int) -> dict:
+    """GET / through nginx against a static file of the same nginx; the form and a POST through it, against gunicorn."""
+    status, _, body = request(proxy, "GET", "/")
+    assert status == 200, status
+    static = closest_static_file(len(body))
+    print(f"  nginx : GET / ({len(body)} octets) face à {static} ({(ROOT / static[1:]).stat().st_size} octets)")
+    results = {
+        "nginx_home": alternate(
+            "GET / via nginx", measure(proxy, static), measure(proxy, "/"), rounds, ("fichier statique", "GET /")
+        ),
+        "nginx_form": alternate(
+            "GET /proposer via nginx",
+            measure(site, "/proposer"),
+            measure(proxy, "/proposer"),
+            rounds,
+            ("gunicorn seul", "via nginx"),
+        ),
+        "nginx_post": alternate(
+            "POST /proposer via nginx",
+            measure(site, "/proposer", **post),
+            measure(proxy, "/proposer", **post),
+            rounds,
+            ("gunicorn seul", "via nginx"),
+        ),
+    }
+    results["nginx_home"] |= {"static_file": static, "page_bytes": len(body)}
+    return results
+
+
 def timed_get(port: int, path: str, cookie: str, runs: int) -> list[float]:
     durations = []
     for _ in range(runs):
@@ -323,6 +368,7 @@ def main() -> None:
     if not shutil.which("wrk"):
         sys.exit("wrk est nécessaire (apt-get install wrk)")
 
+    load_at_start = round(os.getloadavg()[0], 1)
     folder = Path(tempfile.mkdtemp(prefix="bluehats-bench-"))
     log = folder / "gunicorn.log"
     database = f"sqlite:///{folder / 'bench.sqlite'}"
@@ -361,6 +407,9 @@ def main() -> None:
         )
         results["rss"] = {"peak_rss_mb_public": peak_rss_mb(site.pid), "floor_peak_rss_mb": peak_rss_mb(floor.pid)}
 
+        with serve_nginx(folder / "nginx", site.port) as proxy:
+            results.update(bench_nginx(proxy, site.port, measure, post, rounds))
+
     print("  file des courriels…", flush=True)
     outbox_db = f"sqlite:///{folder / 'outbox.sqlite'}"
     migrate(outbox_db)
@@ -390,7 +439,14 @@ def main() -> None:
 
     report = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "system": platform.platform()},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "system": platform.platform(),
+            # Other work on a shared machine lowers every figure: the load beside them says how much.
+            "load_average_at_start": load_at_start,
+            "load_average_at_end": round(os.getloadavg()[0], 1),
+        },
         "settings": {
             "workers": WORKERS,
             "threads": THREADS,
@@ -403,6 +459,13 @@ def main() -> None:
     }
     write(report)
     shutil.rmtree(folder, ignore_errors=True)
+
+
+def nginx_row(label: str, r: dict) -> str:
+    return (
+        f"| {label} | {r['rps']:.0f} | {r['floor_rps']:.0f} | {r['ratio']:.2f} | {r['p50_ms']:.1f} ms "
+        f"({r['floor_p50_ms']:.1f} ms) | {r['p99_ms']:.1f} ms ({r['floor_p99_ms']:.1f} ms) | {r['errors']} |"
+    )
 
 
 def write(report: dict) -> None:
@@ -439,6 +502,22 @@ def write(report: dict) -> None:
         f"espace des organisateurs : {results['rss']['peak_rss_mb_admin']:.0f} Mo (plancher : "
         f"{results['rss']['floor_peak_rss_mb']:.0f} Mo) |",
         "",
+        "Derrière nginx (`deploy/nginx.conf`), même exécution : `GET /` face à un fichier statique de taille voisine "
+        f"servi par le même nginx (`{results['nginx_home']['static_file']}`), le formulaire et l’envoi face à "
+        "gunicorn seul.",
+        "",
+        "| scénario | via nginx (req/s) | référence (req/s) | rapport | p50 via nginx (référence) "
+        "| p99 via nginx (référence) | erreurs |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        *(
+            nginx_row(label, results[key])
+            for label, key in [
+                ("GET / (l’annonce, du cache de nginx) ; référence : le fichier statique", "nginx_home"),
+                ("GET /proposer (le formulaire) ; référence : gunicorn seul", "nginx_form"),
+                ("POST /proposer (une proposition) ; référence : gunicorn seul", "nginx_post"),
+            ]
+        ),
+        "",
         "| objectif | atteint |",
         "| --- | --- |",
         *(f"| {target['label']} | {'oui' if target['met'] else '**non**'} |" for target in report["targets"].values()),
@@ -458,7 +537,9 @@ def write(report: dict) -> None:
         f"<!-- figures -->\nDernière mesure : {report['when']}, {report['machine']['cpus']} cœurs, "
         f"Python {report['machine']['python']}, gunicorn {WORKERS} × {THREADS} (gthread), wrk "
         f"{report['settings']['connections']} connexions, {report['settings']['seconds']} s × "
-        f"{report['settings']['rounds']} alternances plancher/site.\n\n{table}\n<!-- /figures -->"
+        f"{report['settings']['rounds']} alternances plancher/site ; charge moyenne de la machine (1 min) : "
+        f"{report['machine']['load_average_at_start']} au départ, {report['machine']['load_average_at_end']} à la fin."
+        f"\n\n{table}\n<!-- /figures -->"
     )
     text = re.sub(r"<!-- figures -->.*<!-- /figures -->", lambda _: figures, text, flags=re.S)
     page.write_text(text, encoding="utf-8")

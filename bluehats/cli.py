@@ -2,19 +2,21 @@
 
 import sys
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from datetime import time as day_time
 
 import click
 from flask import Flask
 from flask.cli import AppGroup
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from .admin import accounts
 from .core import clock
 from .core.exports import csv_rows, json_chunks
 from .core.vocabulary import MessageStatus
-from .decisions import answer_time, send_decisions
+from .decisions import answer_time, send_decisions, unanswered
 from .extensions import db
 from .mail import outbox
 from .models import Organiser, OutboxMessage, Proposal
@@ -27,6 +29,17 @@ organisers_cli = AppGroup("organisers", help="Les comptes des organisateurs.")
 decisions_cli = AppGroup("decisions", help="Les réponses aux propositions.")
 
 WATCH_INTERVAL = 5.0
+PURGE_CHUNK = 500
+
+
+@contextmanager
+def progress(total: int, label: str) -> Iterator[Callable[[int], None]]:
+    """Show how far a long command is, on a terminal only; yield the function that moves it on by n items."""
+    if total <= 0 or not sys.stderr.isatty():
+        yield lambda n: None
+        return
+    with click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True) as bar:
+        yield bar.update
 
 
 @outbox_cli.command("deliver")
@@ -40,11 +53,13 @@ def deliver_command(watch: bool, reclaim: bool) -> None:
     """Send the pending mails (all at once by hand; --watch keeps running)."""
     if not watch:
         total = outbox.DeliveryReport()
-        while True:  # every pending message, in batches, whatever its backoff
-            report = outbox.deliver(force=True, reclaim=reclaim)
-            total.add(report)
-            if report.sent + report.failed < outbox.BATCH_SIZE or report.retried:
-                break
+        with progress(pending_now(), "Envoi des courriels") as advance:
+            while True:  # every pending message, in batches, whatever its backoff
+                report = outbox.deliver(force=True, reclaim=reclaim)
+                total.add(report)
+                advance(report.sent + report.retried + report.failed)
+                if report.sent + report.failed < outbox.BATCH_SIZE or report.retried:
+                    break
         print_report(total)
         print_held_claims()
         sys.exit(1 if total.retried or total.failed else 0)
@@ -53,8 +68,18 @@ def deliver_command(watch: bool, reclaim: bool) -> None:
         report = outbox.deliver()
         if report.sent or report.retried or report.failed:
             print_report(report)
+            sys.stdout.flush()  # a service's log (journald, a platform's) shows each line as it happens
         if report.sent + report.retried + report.failed < outbox.BATCH_SIZE:
             time.sleep(WATCH_INTERVAL)
+
+
+def pending_now() -> int:
+    """Count the mails a delivery run by hand sends: pending and due, whatever their backoff."""
+    return db.session.scalar(
+        select(func.count())
+        .select_from(OutboxMessage)
+        .where(OutboxMessage.status == MessageStatus.PENDING, OutboxMessage.not_before <= clock.now())
+    )
 
 
 def print_report(report: outbox.DeliveryReport) -> None:
@@ -126,20 +151,25 @@ def export_command(fmt: str, edition: str | None) -> None:
 def purge_command(before: datetime) -> None:
     """Erase the personal data of the proposals received before DATE (data-protection duty)."""
     cutoff = datetime.combine(date(before.year, before.month, before.day), day_time(), tzinfo=clock.PARIS)
-    count = purge_before(cutoff.astimezone(UTC))
+    cutoff = cutoff.astimezone(UTC)
+    total = db.session.scalar(select(func.count()).where(Proposal.created_at < cutoff, Proposal.purged_at.is_(None)))
+    with progress(total, "Anonymisation") as advance:
+        count = purge_before(cutoff, advance)
     click.echo(f"{count} proposition(s) anonymisée(s).")
 
 
-def purge_before(cutoff: datetime) -> int:
+def purge_before(cutoff: datetime, advance: Callable[[int], None] = lambda n: None) -> int:
     """Anonymise proposals created before cutoff and delete their mails; return how many."""
     with write_transaction():
         ids = list(
             db.session.scalars(select(Proposal.id).where(Proposal.created_at < cutoff, Proposal.purged_at.is_(None)))
         )
-        if ids:
+        # By chunks: the progress moves, and no statement outgrows SQLite's limit on bound parameters.
+        for start in range(0, len(ids), PURGE_CHUNK):
+            chunk = ids[start : start + PURGE_CHUNK]
             db.session.execute(
                 update(Proposal)
-                .where(Proposal.id.in_(ids))
+                .where(Proposal.id.in_(chunk))
                 .values(
                     first_name="",
                     last_name="",
@@ -152,7 +182,8 @@ def purge_before(cutoff: datetime) -> int:
                     purged_at=clock.now(),
                 )
             )
-            db.session.execute(OutboxMessage.__table__.delete().where(OutboxMessage.proposal_id.in_(ids)))
+            db.session.execute(OutboxMessage.__table__.delete().where(OutboxMessage.proposal_id.in_(chunk)))
+            advance(len(chunk))
         return len(ids)
 
 
@@ -191,7 +222,8 @@ def remove_organiser_command(email: str) -> None:
 @decisions_cli.command("send")
 def send_decisions_command() -> None:
     """Queue the answers of every decided proposal not yet answered; they leave on the answer date."""
-    messages = send_decisions("ligne de commande")
+    with progress(len(unanswered()), "Réponses") as advance:
+        messages = send_decisions("ligne de commande", advance)
     leaves = answer_time(clock.now())
     click.echo(f"{len(messages)} réponse(s) mise(s) en file d’envoi, départ le {leaves.isoformat(timespec='minutes')}.")
 

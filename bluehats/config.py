@@ -1,4 +1,4 @@
-"""Configuration defaults and their loading order: defaults, instance/config.py, FLASK_* variables, test_config."""
+"""Configuration, in order: defaults, platform DATABASE_URL, REDIS_URL, instance/config.py, FLASK_*, test_config."""
 
 import contextlib
 import logging
@@ -59,11 +59,30 @@ def load_config(app: Flask, test_config: Mapping[str, Any] | None) -> None:
     """Fill app.config in DESIGN.md's order, each source overriding the one before."""
     app.config.from_mapping(DEFAULTS)
     app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'bluehats.sqlite'}"
+    app.config.from_mapping(platform_settings(os.environ))
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env("FLASK")
     if test_config is not None:
         app.config.from_mapping(test_config)
     derive_settings(app)
+
+
+def platform_settings(environ: Mapping[str, str]) -> dict[str, str]:
+    """Read the add-ons a hosting platform announces (DATABASE_URL, REDIS_URL), below the site's own keys."""
+    settings = {}
+    if database := environ.get("DATABASE_URL"):
+        settings["SQLALCHEMY_DATABASE_URI"] = sqlalchemy_url(database)
+    if redis := environ.get("REDIS_URL"):
+        settings["RATELIMIT_STORAGE_URI"] = redis
+    return settings
+
+
+def sqlalchemy_url(url: str) -> str:
+    """Name the driver in a PostgreSQL URL: platforms give postgres://, which SQLAlchemy refuses."""
+    scheme, separator, rest = url.partition("://")
+    if separator and scheme in {"postgres", "postgresql"}:
+        return f"postgresql+psycopg://{rest}"
+    return url
 
 
 def derive_settings(app: Flask) -> None:

@@ -1,6 +1,7 @@
 """Decisions and the answers to speakers: editable templates, queued for the answer date."""
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -200,7 +201,7 @@ def answer_time(now: datetime) -> datetime:
     return max(now, current_edition().answer_date)
 
 
-def send_decisions(organiser: str) -> list[OutboxMessage]:
+def send_decisions(organiser: str, advance: Callable[[int], None] = lambda n: None) -> list[OutboxMessage]:
     """Queue one answer per decided, unanswered proposal; they leave on the answer date."""
     now = clock.now()
     leaves = answer_time(now)
@@ -219,6 +220,7 @@ def send_decisions(organiser: str) -> list[OutboxMessage]:
                 messages.append(outbox.queue(copy, f"cospeakers-answer-{decision.value}", proposal, not_before=leaves))
             proposal.answered_at = now
             history.record(proposal, organiser, Change.ANSWERED, f"départ le {format_datetime(leaves)}")
+            advance(1)
         return messages
 
 

@@ -1,17 +1,27 @@
-"""Command line: exports of proposals and the purge of personal data."""
+"""Command line: exports of proposals, the purge of personal data, and how long commands show their progress."""
 
 import csv
 import io
 import json
+import os
+import pty
+import subprocess
+import sys
 from datetime import datetime
+from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from bluehats.core.clock import PARIS
 from bluehats.extensions import db
-from bluehats.models import OutboxMessage, Proposal
+from bluehats.mail import outbox
+from bluehats.models import Decision, OutboxMessage, Proposal
+from bluehats.web.database import write_transaction
 
 from helpers import VALID, submit
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_json_export_lists_what_was_stored(app, client):
@@ -99,3 +109,85 @@ def test_purge_erases_personal_data_before_the_date(app, client, clock):
 def test_purge_needs_a_valid_date(app):
     result = app.test_cli_runner().invoke(args=["proposals", "purge", "--before", "hier"])
     assert result.exit_code != 0
+
+
+def queue_mails(app, count: int) -> None:
+    with app.app_context(), write_transaction():
+        for index in range(count):
+            outbox.queue(
+                outbox.Mail([f"agent{index}@culture.gouv.fr"], f"Courriel {index}", "Texte.", "<p>Texte.</p>"), "test"
+            )
+
+
+def in_a_terminal(app, *arguments: str) -> str:
+    """Run a flask command as an organiser at a console does, a terminal on its output; return what it showed."""
+    env = {name: value for name, value in os.environ.items() if not name.startswith("FLASK_")}
+    env |= {
+        "BLUEHATS_INSTANCE_PATH": app.instance_path,
+        "FLASK_SECRET_KEY": app.config["SECRET_KEY"],
+        "FLASK_SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+        "FLASK_MAIL_SERVER": app.config["MAIL_SERVER"],
+        "FLASK_MAIL_PORT": str(app.config["MAIL_PORT"]),
+        "FLASK_BLUEHATS_SITE_URL": app.config["BLUEHATS_SITE_URL"],
+        "COLUMNS": "100",
+    }
+    terminal, command_side = pty.openpty()
+    flask = Path(sys.executable).parent / "flask"
+    command = subprocess.Popen(
+        [flask, "--app", "app", *arguments],
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=command_side,
+        stderr=command_side,
+    )
+    os.close(command_side)
+    shown = b""
+    while True:
+        try:
+            data = os.read(terminal, 4096)
+        except OSError:  # the command has ended and closed the terminal
+            break
+        if not data:
+            break
+        shown += data
+    os.close(terminal)
+    assert command.wait(timeout=60) == 0, shown.decode()
+    return shown.decode()
+
+
+def propose_three(app, client) -> None:
+    for index in range(3):
+        assert submit(client, email=f"agent{index}@culture.gouv.fr", title=f"Intervention {index}").status_code == 303
+    with app.app_context(), write_transaction():
+        for proposal in db.session.scalars(select(Proposal)):
+            proposal.decision = Decision.ACCEPTED
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("arguments", "count", "summary"),
+    [
+        (["outbox", "deliver"], "150/150", "150 envoyé(s), 0 à réessayer, 0 en échec."),
+        (["proposals", "purge", "--before", "2099-01-01"], "3/3", "3 proposition(s) anonymisée(s)."),
+        (["decisions", "send"], "3/3", "3 réponse(s) mise(s) en file d’envoi"),
+    ],
+)
+def test_a_long_command_shows_its_progress_on_a_terminal(make_app, smtp, arguments, count, summary):
+    app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp.port, BLUEHATS_MAIL_DELIVERY="worker")
+    if arguments[0] == "outbox":
+        queue_mails(app, 150)
+    else:
+        propose_three(app, app.test_client())
+    shown = in_a_terminal(app, *arguments)
+    assert count in shown
+    assert "[####" in shown  # the bar, full
+    assert shown.rstrip().splitlines()[-1].startswith(summary)
+
+
+def test_without_a_terminal_a_long_command_prints_its_summary_only(make_app, smtp):
+    app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp.port, BLUEHATS_MAIL_DELIVERY="worker")
+    queue_mails(app, 150)
+    result = app.test_cli_runner().invoke(args=["outbox", "deliver"])
+    assert result.output == "150 envoyé(s), 0 à réessayer, 0 en échec.\n"
+    assert len(smtp.messages) == 150

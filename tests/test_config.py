@@ -14,7 +14,7 @@ def instance(tmp_path, monkeypatch):
     folder.mkdir()
     monkeypatch.setenv("BLUEHATS_INSTANCE_PATH", str(folder))
     for name in list(__import__("os").environ):
-        if name.startswith("FLASK_"):
+        if name.startswith("FLASK_") or name in {"DATABASE_URL", "REDIS_URL"}:
             monkeypatch.delenv(name)
     return folder
 
@@ -47,6 +47,38 @@ def test_each_source_overrides_the_one_before(instance, monkeypatch):
     assert app.config["BLUEHATS_SMTP_TIMEOUT"] == 9  # test_config over everything
     assert app.config["BLUEHATS_ORGANISER_EMAILS"] == ["a@x.fr", "b@x.fr"]
     assert app.config["BLUEHATS_MAIL_DELIVERY"] == "immediate"  # a mail server is configured
+
+
+@pytest.mark.parametrize(
+    ("given", "used"),
+    [
+        ("postgres://bh:secret@db.example:5432/bluehats", "postgresql+psycopg://bh:secret@db.example:5432/bluehats"),
+        (
+            "postgresql://bh@db.example/bluehats?sslmode=require",
+            "postgresql+psycopg://bh@db.example/bluehats?sslmode=require",
+        ),
+        ("postgresql+psycopg://bh@db.example/bluehats", "postgresql+psycopg://bh@db.example/bluehats"),
+        ("sqlite:////var/lib/bluehats/bluehats.sqlite", "sqlite:////var/lib/bluehats/bluehats.sqlite"),
+    ],
+)
+def test_a_platforms_database_url_is_used_with_its_driver(instance, monkeypatch, given, used):
+    monkeypatch.setenv("DATABASE_URL", given)
+    assert create_app().config["SQLALCHEMY_DATABASE_URI"] == used
+
+
+def test_a_platforms_redis_url_holds_the_rate_limits(instance, monkeypatch):
+    monkeypatch.setenv("REDIS_URL", "redis://cache.example:6379/0")
+    assert create_app().config["RATELIMIT_STORAGE_URI"] == "redis://cache.example:6379/0"
+
+
+def test_the_sites_own_keys_win_over_the_platforms(instance, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgres://platform.example/bluehats")
+    monkeypatch.setenv("REDIS_URL", "redis://platform.example:6379/0")
+    (instance / "config.py").write_text('SQLALCHEMY_DATABASE_URI = "sqlite:////srv/own.sqlite"\n', encoding="utf-8")
+    monkeypatch.setenv("FLASK_RATELIMIT_STORAGE_URI", "memory://")
+    app = create_app()
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "sqlite:////srv/own.sqlite"
+    assert app.config["RATELIMIT_STORAGE_URI"] == "memory://"
 
 
 def test_organiser_emails_as_comma_separated_text(instance, monkeypatch):

@@ -96,6 +96,7 @@ def test_the_speaker_uploads_a_pdf_that_visitors_download(app, client, accepted)
     with visitor.get("/programme/BH22-0001/support") as answer:
         assert answer.status_code == 200
         assert answer.mimetype == "application/pdf"
+        assert answer.headers["Cache-Control"] == "public, max-age=0, s-maxage=60, stale-while-revalidate=60"
         assert answer.data == pdf
         disposition = answer.headers["Content-Disposition"]
         assert "bh22-0001-notre-passage-a-libreoffice-dans-300-prefectures.pdf" in disposition

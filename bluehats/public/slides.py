@@ -8,6 +8,7 @@ from ..extensions import db
 from ..models import Proposal
 from ..programme import is_published
 from ..talks import download_name, is_live_talk, slides_path
+from ..web.caching import PUBLIC_CACHE_CONTROL
 from .views import bp
 
 
@@ -21,5 +22,5 @@ def talk_slides(reference: str):
     if path is None:
         abort(404)
     response = send_file(path, mimetype="application/pdf", as_attachment=True, download_name=download_name(proposal))
-    response.headers["Cache-Control"] = "public, max-age=300"
+    response.headers["Cache-Control"] = PUBLIC_CACHE_CONTROL
     return response
