@@ -2,23 +2,22 @@
 
 import sys
 import time
-from datetime import UTC, date, datetime
-from datetime import time as day_time
+from datetime import datetime
 
 import click
 from flask import Flask
 from flask.cli import AppGroup
-from sqlalchemy import select, update
+from sqlalchemy import select
 
-from .admin import accounts
+from .admin import accounts, operations
 from .core import clock
+from .core.dates import day_start
 from .core.exports import csv_rows, json_chunks
 from .core.vocabulary import MessageStatus
 from .decisions import answer_time, send_decisions
 from .extensions import db
 from .mail import outbox
 from .models import Organiser, OutboxMessage, Proposal
-from .web.database import write_transaction
 
 outbox_cli = AppGroup("outbox", help="La file des courriels.")
 proposals_cli = AppGroup("proposals", help="Les propositions d’intervention.")
@@ -92,35 +91,8 @@ def export_command(fmt: str) -> None:
 @click.option("--before", "before", required=True, type=click.DateTime(formats=["%Y-%m-%d"]), help="AAAA-MM-JJ")
 def purge_command(before: datetime) -> None:
     """Erase the personal data of the proposals received before DATE (data-protection duty)."""
-    cutoff = datetime.combine(date(before.year, before.month, before.day), day_time(), tzinfo=clock.PARIS)
-    count = purge_before(cutoff.astimezone(UTC))
+    count = operations.purge_before(day_start(before.date()), "ligne de commande")
     click.echo(f"{count} proposition(s) anonymisée(s).")
-
-
-def purge_before(cutoff: datetime) -> int:
-    """Anonymise proposals created before cutoff and delete their mails; return how many."""
-    with write_transaction():
-        ids = list(
-            db.session.scalars(select(Proposal.id).where(Proposal.created_at < cutoff, Proposal.purged_at.is_(None)))
-        )
-        if ids:
-            db.session.execute(
-                update(Proposal)
-                .where(Proposal.id.in_(ids))
-                .values(
-                    first_name="",
-                    last_name="",
-                    email="",
-                    job_title="",
-                    honeypot="",
-                    abstract="",
-                    title="(effacé)",
-                    administration="(effacé)",
-                    purged_at=clock.now(),
-                )
-            )
-            db.session.execute(OutboxMessage.__table__.delete().where(OutboxMessage.proposal_id.in_(ids)))
-        return len(ids)
 
 
 @organisers_cli.command("add")
@@ -143,7 +115,8 @@ def list_organisers_command() -> None:
     """List the organisers' accounts."""
     for organiser in db.session.scalars(select(Organiser).order_by(Organiser.email)):
         last = organiser.last_login_at.isoformat(timespec="minutes") if organiser.last_login_at else "jamais"
-        click.echo(f"{organiser.email}\tdernière connexion : {last}")
+        state = "invitation en attente" if organiser.is_pending else f"dernière connexion : {last}"
+        click.echo(f"{organiser.email}\t{state}")
 
 
 @organisers_cli.command("remove")

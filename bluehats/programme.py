@@ -5,9 +5,11 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
 
+from . import history
 from .core.clock import PARIS
+from .core.dates import format_datetime
 from .core.event import Event
-from .core.vocabulary import Decision, Status
+from .core.vocabulary import Change, Decision, Status
 from .extensions import db
 from .models import Proposal, Setting
 from .web.database import write_transaction
@@ -49,21 +51,28 @@ def parse_start(day: datetime, text: str) -> datetime | None:
     return datetime.combine(local_day, time(hour, minute), tzinfo=PARIS)
 
 
-def save_schedule(entries: Schedule) -> None:
+def place(talk: Proposal, position: int | None, start: datetime | None, organiser: str) -> None:
+    """Set a talk's place in the programme, in its history when its start time changes."""
+    talk.position = position
+    if start != talk.starts_at:
+        talk.starts_at = start
+        history.record(talk, organiser, Change.SCHEDULED, format_datetime(start) if start else "horaire retiré")
+
+
+def save_schedule(entries: Schedule, organiser: str) -> None:
     """Store each talk's position and start time: {proposal id: (position, start)}."""
     with write_transaction():
         for talk in accepted_talks():
             if talk.id in entries:
-                talk.position, talk.starts_at = entries[talk.id]
+                place(talk, *entries[talk.id], organiser)
 
 
-def auto_schedule(event: Event, gap_minutes: int = 0) -> None:
+def auto_schedule(event: Event, organiser: str, gap_minutes: int = 0) -> None:
     """Give the talks consecutive start times from the day's start, in their current order."""
     with write_transaction():
         start = event.start
         for position, talk in enumerate(accepted_talks(), start=1):
-            talk.position = position
-            talk.starts_at = start
+            place(talk, position, start, organiser)
             start += timedelta(minutes=talk.duration + gap_minutes)
 
 

@@ -56,6 +56,24 @@ class Change(Labelled):
     CONFIRMED = "confirmed"
     NOTE = "note"
     LINK_RENEWED = "link-renewed"
+    OPINION = "opinion"
+    SCHEDULED = "scheduled"
+    PURGED = "purged"
+
+
+class Opinion(Labelled):
+    """What one organiser thinks of a proposal (the decision stays a separate act)."""
+
+    FOR = "pour"
+    RESERVED = "reserve"
+    AGAINST = "contre"
+
+
+class AccountLink(Labelled):
+    """Why an organiser received a single-use link to choose a password."""
+
+    INVITATION = "invitation"
+    RESET = "reset"
 
 
 class Publication(Labelled):
@@ -88,6 +106,14 @@ LABELS: dict[Labelled, str] = {
     Change.CONFIRMED: "Participation confirmée",
     Change.NOTE: "Note interne",
     Change.LINK_RENEWED: "Lien personnel renouvelé",
+    Change.OPINION: "Avis",
+    Change.SCHEDULED: "Placée au programme",
+    Change.PURGED: "Données personnelles effacées",
+    Opinion.FOR: "Pour",
+    Opinion.RESERVED: "Réservé",
+    Opinion.AGAINST: "Contre",
+    AccountLink.INVITATION: "Invitation",
+    AccountLink.RESET: "Mot de passe oublié",
     Publication.NOW: "Publier maintenant",
     Publication.ANSWER_DATE: "Publier à la date des réponses",
     Publication.HELD: "Ne pas publier",

@@ -1,12 +1,14 @@
 """Every mail the site sends, composed from templates/mail/ (a .txt and an .html each)."""
 
 import re
+from datetime import timedelta
 from email.headerregistry import Address
 
 from flask import current_app, render_template
 
 from ..core.dates import format_date
 from ..core.typography import french_text
+from ..core.vocabulary import AccountLink
 from ..models import Proposal
 from ..web.links import admin_url, private_url
 from ..web.templating import current_event
@@ -116,3 +118,14 @@ def withdrawal_confirmation(proposal: Proposal) -> Mail:
         reply_to=event.contact,
         proposal=proposal,
     )
+
+
+def account_link(address: str, link: str, purpose: AccountLink, inviter: str | None, lifetime: timedelta) -> Mail:
+    """Send an organiser the single-use link to choose a password: an invitation, or « mot de passe oublié »."""
+    subject = (
+        "Journée BlueHats : invitation à l’espace des organisateurs"
+        if purpose == AccountLink.INVITATION
+        else "Journée BlueHats : choisir un nouveau mot de passe"
+    )
+    hours = int(lifetime.total_seconds() // 3600)
+    return compose("account_link", [address], subject, purpose=purpose, inviter=inviter, link=link, hours=hours)
