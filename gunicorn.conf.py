@@ -25,10 +25,10 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 
 class PrivateLinksHidden(glogging.Logger):
-    """gunicorn's logger, leaving the secret part of speakers' private links out of the access log."""
+    """gunicorn's logger, leaving the secret part of private and single-use links out of the access log."""
 
     def atoms(self, resp, req, environ, request_time):
-        """Return the access log's fields with /proposition/<token> (path, request line, referrer) masked."""
+        """Return the access log's fields with the tokens of links (path, request line, referrer) masked."""
         atoms = super().atoms(resp, req, environ, request_time)
         for key in ("r", "U", "f"):
             if isinstance(atoms.get(key), str):
@@ -36,5 +36,5 @@ class PrivateLinksHidden(glogging.Logger):
         return atoms
 
 
-PRIVATE_LINK = re.compile(r"(/proposition/)[^/\s?\"]+")
+PRIVATE_LINK = re.compile(r"(/proposition/|/organisation/mot-de-passe/)[^/\s?\"]+")
 logger_class = PrivateLinksHidden

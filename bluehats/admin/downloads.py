@@ -1,6 +1,7 @@
 """Downloads for organisers: proposals as CSV or JSON (filtered like the list), accepted speakers' addresses."""
 
 from flask import Response, request, stream_with_context
+from flask_login import current_user
 
 from ..core.exports import csv_rows, json_chunks
 from ..extensions import db
@@ -11,7 +12,7 @@ from .queries import Filters, filtered
 
 def stream(write, mimetype: str, filename: str) -> Response:
     """Stream the proposals the list's filters select, 500 rows at a time, never all in memory."""
-    query = filtered(Filters.from_args(request.args)).execution_options(yield_per=500)
+    query = filtered(Filters.from_args(request.args, current_user)).execution_options(yield_per=500)
 
     def chunks():
         # Runs while the response is sent, in the request's context pushed again: query here.
