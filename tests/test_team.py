@@ -60,7 +60,9 @@ def team(app):
 @pytest.fixture
 def three(client):
     for index in range(3):
-        assert submit(client, title=f"Intervention numéro {index + 1}", email=f"agent{index}@culture.gouv.fr").status_code
+        assert submit(
+            client, title=f"Intervention numéro {index + 1}", email=f"agent{index}@culture.gouv.fr"
+        ).status_code
     return [1, 2, 3]
 
 
