@@ -1,5 +1,6 @@
 """Organiser accounts: creation, password checks and changes, the session's user, the end of its sessions, removal."""
 
+import ctypes
 import secrets
 from functools import cache
 
@@ -20,8 +21,27 @@ from ..web.database import write_transaction
 PASSWORD_METHOD = "scrypt:8192:8:4"  # noqa: S105 - a hashing method, not a password
 
 
+# glibc hands an allocation this large or larger straight back to the system once freed.
+BIG_ALLOCATION = 1024 * 1024
+M_MMAP_THRESHOLD = -3
+
+
+def return_big_allocations() -> None:
+    """Have glibc give scrypt's 8 MB back as soon as a check ends, whichever thread checked.
+
+    Left to itself, glibc raises its mmap threshold after the first large free, and each thread's arena then
+    keeps its own 8 MB: seven logins took a gunicorn worker from 77 to 93 MB. A fixed threshold stops that.
+    """
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:  # not glibc (musl, macOS): nothing to tune
+        return
+    libc.mallopt(M_MMAP_THRESHOLD, BIG_ALLOCATION)
+
+
 def init_app(app: Flask) -> None:
-    """Tell Flask-Login how to find the session's organiser."""
+    """Tell Flask-Login how to find the session's organiser; keep password checks' memory from piling up."""
+    return_big_allocations()
     login.init_app(app)
     login.login_view = "admin.login"
     login.login_message = "Connectez-vous pour accéder à l’espace des organisateurs."
