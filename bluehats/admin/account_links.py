@@ -50,10 +50,8 @@ def queue_link_mail(organiser: Organiser, purpose: AccountLink, inviter: str | N
 
 
 def invite(email: str, inviter: str) -> Organiser:
-    """Invite someone to the team: an account without a password, and a mail with the link to choose one.
-
-    Raise ValueError (in French) for an invalid address or one that already has a working account.
-    """
+    """Invite someone: an account without a password and a mail with its link; ValueError if not possible."""
+    # The message (in French) names an invalid address, or one that already has a working account.
     address = normalise_address(email)
     with write_transaction():
         organiser = find_organiser(address)

@@ -27,11 +27,9 @@ M_MMAP_THRESHOLD = -3
 
 
 def return_big_allocations() -> None:
-    """Have glibc give scrypt's 8 MB back as soon as a check ends, whichever thread checked.
-
-    Left to itself, glibc raises its mmap threshold after the first large free, and each thread's arena then
-    keeps its own 8 MB: seven logins took a gunicorn worker from 77 to 93 MB. A fixed threshold stops that.
-    """
+    """Have glibc give scrypt's 8 MB back as soon as a check ends, whichever thread checked."""
+    # Left to itself, glibc raises its mmap threshold after the first large free, and each thread's arena then
+    # keeps its own 8 MB: seven logins took a gunicorn worker from 77 to 93 MB. A fixed threshold stops that.
     try:
         libc = ctypes.CDLL("libc.so.6")
     except OSError:  # not glibc (musl, macOS): nothing to tune

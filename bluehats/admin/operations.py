@@ -90,10 +90,8 @@ def purge_conditions(cutoff: datetime) -> tuple:
 
 
 def purge_before(cutoff: datetime, organiser: str) -> int:
-    """Erase the personal data of the proposals received before cutoff, and their mails; return how many.
-
-    What stays: the reference, kind, duration, dates, decision and opinions (without comments), for the figures.
-    """
+    """Erase the personal data of the proposals received before cutoff, and their mails; return how many."""
+    # What stays: the reference, kind, duration, dates, decision and opinions (without comments), for the figures.
     with write_transaction():
         proposals = list(db.session.scalars(select(Proposal).where(*purge_conditions(cutoff))))
         ids = [proposal.id for proposal in proposals]

@@ -20,11 +20,9 @@ def common_passwords() -> frozenset[str]:
 
 
 def password_problem(password: str, email: str = "") -> str | None:
-    """Return why a password is refused, in French, or None when it is acceptable.
-
-    No composition rule (capitals, digits, symbols): a long passphrase is the advice. Refused: too short,
-    a common password, a common one with digits or symbols around it, the account's own address.
-    """
+    """Return why a password is refused, in French, or None when it is acceptable."""
+    # No composition rule (capitals, digits, symbols): a long passphrase is the advice. Refused: too short,
+    # a common password, a common one with digits or symbols around it, the account's own address.
     if len(password) < MIN_LENGTH:
         return f"Le mot de passe doit compter au moins {MIN_LENGTH} caractères (une phrase de plusieurs mots convient)."
     if len(password) > MAX_LENGTH:

@@ -59,10 +59,8 @@ def queue(
     not_before: datetime | None = None,
     after_response: bool = False,
 ) -> OutboxMessage:
-    """Add a mail to the outbox in the caller's transaction (the caller commits).
-
-    after_response: deliver once the answer has left, so that its timing tells nothing (password reset).
-    """
+    """Add a mail to the outbox in the caller's transaction (the caller commits); after_response: see below."""
+    # after_response: deliver once the answer has left, so that its timing tells nothing (password reset).
     sender = current_app.config["MAIL_DEFAULT_SENDER"]
     domain = parse_address(sender).domain or "bluehats.invalid"
     now = clock.now()
