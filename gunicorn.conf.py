@@ -28,10 +28,10 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 
 class PrivateLinksHidden(glogging.Logger):
-    """gunicorn's logger, leaving the secret part of speakers' private links out of the access log."""
+    """gunicorn's logger, leaving the secret part of private and single-use links out of the access log."""
 
     def atoms(self, resp, req, environ, request_time):
-        """Return the access log's fields with /proposition/<token> (path, request line, referrer) masked."""
+        """Return the access log's fields with the tokens of links (path, request line, referrer) masked."""
         atoms = super().atoms(resp, req, environ, request_time)
         for key in ("r", "U", "f"):
             if isinstance(atoms.get(key), str):
@@ -39,6 +39,6 @@ class PrivateLinksHidden(glogging.Logger):
         return atoms
 
 
-# Also /proposition%2F<token>, which the site serves too.
-PRIVATE_LINK = re.compile(r"(/proposition(?:/|%2[fF]))[^/\s?\"]+")
+# Also /proposition%2F<token>, which the site serves too, and the organisers' single-use links.
+PRIVATE_LINK = re.compile(r"(/proposition(?:/|%2[fF])|/organisation/mot-de-passe/)[^/\s?\"]+")
 logger_class = PrivateLinksHidden

@@ -4,23 +4,22 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
-from datetime import time as day_time
+from datetime import datetime
 
 import click
 from flask import Flask
 from flask.cli import AppGroup
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
-from .admin import accounts
+from .admin import accounts, operations
 from .core import clock
+from .core.dates import day_start
 from .core.exports import csv_rows, json_chunks
 from .core.vocabulary import MessageStatus
 from .decisions import answer_time, send_decisions, unanswered
 from .extensions import db
 from .mail import outbox
 from .models import Organiser, OutboxMessage, Proposal
-from .web.database import write_transaction
 from .web.templating import current_edition
 
 outbox_cli = AppGroup("outbox", help="La file des courriels.")
@@ -150,41 +149,11 @@ def export_command(fmt: str, edition: str | None) -> None:
 @click.option("--before", "before", required=True, type=click.DateTime(formats=["%Y-%m-%d"]), help="AAAA-MM-JJ")
 def purge_command(before: datetime) -> None:
     """Erase the personal data of the proposals received before DATE (data-protection duty)."""
-    cutoff = datetime.combine(date(before.year, before.month, before.day), day_time(), tzinfo=clock.PARIS)
-    cutoff = cutoff.astimezone(UTC)
+    cutoff = day_start(before.date())
     total = db.session.scalar(select(func.count()).where(Proposal.created_at < cutoff, Proposal.purged_at.is_(None)))
     with progress(total, "Anonymisation") as advance:
-        count = purge_before(cutoff, advance)
+        count = operations.purge_before(cutoff, "ligne de commande", advance)
     click.echo(f"{count} proposition(s) anonymisée(s).")
-
-
-def purge_before(cutoff: datetime, advance: Callable[[int], None] = lambda n: None) -> int:
-    """Anonymise proposals created before cutoff and delete their mails; return how many."""
-    with write_transaction():
-        ids = list(
-            db.session.scalars(select(Proposal.id).where(Proposal.created_at < cutoff, Proposal.purged_at.is_(None)))
-        )
-        # By chunks: the progress moves, and no statement outgrows SQLite's limit on bound parameters.
-        for start in range(0, len(ids), PURGE_CHUNK):
-            chunk = ids[start : start + PURGE_CHUNK]
-            db.session.execute(
-                update(Proposal)
-                .where(Proposal.id.in_(chunk))
-                .values(
-                    first_name="",
-                    last_name="",
-                    email="",
-                    job_title="",
-                    honeypot="",
-                    abstract="",
-                    title="(effacé)",
-                    administration="(effacé)",
-                    purged_at=clock.now(),
-                )
-            )
-            db.session.execute(OutboxMessage.__table__.delete().where(OutboxMessage.proposal_id.in_(chunk)))
-            advance(len(chunk))
-        return len(ids)
 
 
 @organisers_cli.command("add")
@@ -207,7 +176,8 @@ def list_organisers_command() -> None:
     """List the organisers' accounts."""
     for organiser in db.session.scalars(select(Organiser).order_by(Organiser.email)):
         last = organiser.last_login_at.isoformat(timespec="minutes") if organiser.last_login_at else "jamais"
-        click.echo(f"{organiser.email}\tdernière connexion : {last}")
+        state = "invitation en attente" if organiser.is_pending else f"dernière connexion : {last}"
+        click.echo(f"{organiser.email}\t{state}")
 
 
 @organisers_cli.command("remove")

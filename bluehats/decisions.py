@@ -179,6 +179,7 @@ def decide(proposal_id: int, decision: Decision | None, organiser: str) -> bool:
             return False
         proposal.decision = decision
         proposal.decided_at = clock.now() if decision else None
+        proposal.decided_by = organiser if decision else None
         label = {Decision.ACCEPTED: "acceptée", Decision.DECLINED: "refusée", None: "à décider de nouveau"}[decision]
         history.record(proposal, organiser, Change.DECIDED, label)
         return True

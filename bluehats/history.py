@@ -1,9 +1,12 @@
-"""A proposal's history: who did what, when; organisers' internal notes are lines of it too."""
+"""A proposal's history: who did what, when; organisers' internal notes and opinions are lines of it too."""
+
+from dataclasses import dataclass
+from datetime import datetime
 
 from .core import clock
 from .core.vocabulary import Change
 from .extensions import db
-from .models import HistoryLine, Proposal
+from .models import HistoryLine, Organiser, Proposal
 
 
 def record(proposal: Proposal, actor: str, action: Change, detail: str = "") -> HistoryLine:
@@ -11,3 +14,34 @@ def record(proposal: Proposal, actor: str, action: Change, detail: str = "") -> 
     event = HistoryLine(proposal=proposal, actor=actor, action=action, detail=detail, at=clock.now())
     db.session.add(event)
     return event
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of the history as the back office shows it."""
+
+    at: datetime
+    what: str
+    detail: str
+    who: str
+
+
+def opinions_hidden(proposal: Proposal, viewer: Organiser) -> bool:
+    """Tell whether the viewer does not see the others' opinions yet (their setting, and no opinion given)."""
+    return viewer.hide_opinions and all(review.organiser_id != viewer.id for review in proposal.reviews)
+
+
+def timeline(proposal: Proposal, viewer: Organiser) -> list[Entry]:
+    """Return everything that happened to a proposal, oldest first: its arrival, lines of history, its mails."""
+    hidden = opinions_hidden(proposal, viewer)
+    entries = [Entry(proposal.created_at, "Proposition reçue", "", proposal.email or "la personne")]
+    for line in proposal.history:
+        if line.action == Change.OPINION and hidden and line.actor != viewer.email:
+            entries.append(Entry(line.at, "Avis donné", "masqué jusqu’à ce que vous donniez le vôtre", line.actor))
+        else:
+            entries.append(Entry(line.at, line.action.label, line.detail, line.actor))
+    for message in proposal.messages:
+        moment = message.sent_at or message.created_at
+        detail = f"« {message.subject} », à {', '.join(message.recipients)}"
+        entries.append(Entry(moment, f"Courriel {message.status.label.lower()}", detail, "le site"))
+    return sorted(entries, key=lambda entry: entry.at)

@@ -5,12 +5,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text, TypeDecorator, func, text
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text, TypeDecorator, UniqueConstraint, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .core import clock
 from .core.people import Person, speakers_line
-from .core.vocabulary import Change, Decision, Kind, Labelled, MessageStatus, Status
+from .core.vocabulary import AccountLink, Change, Decision, Kind, Labelled, MessageStatus, Opinion, Status
 from .extensions import db
 
 
@@ -100,6 +100,7 @@ class Proposal(db.Model):
     # The organisers' decision stays theirs until the answer is queued (answered_at).
     decision: Mapped[Decision | None] = mapped_column(Code(Decision))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decided_by: Mapped[str | None] = mapped_column(String(254))
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Place in the programme: order and start time.
@@ -122,6 +123,9 @@ class Proposal(db.Model):
     messages: Mapped[list["OutboxMessage"]] = relationship(back_populates="proposal")
     history: Mapped[list["HistoryLine"]] = relationship(
         back_populates="proposal", order_by="HistoryLine.id", cascade="all, delete-orphan"
+    )
+    reviews: Mapped[list["Review"]] = relationship(
+        back_populates="proposal", order_by="Review.id", cascade="all, delete-orphan", passive_deletes=True
     )
 
     @property
@@ -273,7 +277,51 @@ class Organiser(UserMixin, db.Model):
     session_token: Mapped[str] = mapped_column(String(64), default=lambda: secrets.token_urlsafe(24))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=_now)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Who invited this organiser from the back office (None: created on the command line).
+    invited_by: Mapped[str | None] = mapped_column(String(254))
+    # Hide the others' opinions on a proposal until this organiser has given theirs.
+    hide_opinions: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
 
     def get_id(self) -> str:
         """Return what Flask-Login keeps in the session: the id and the current session token."""
         return f"{self.id}:{self.session_token}"
+
+    @property
+    def is_pending(self) -> bool:
+        """Tell whether the invited organiser has not chosen a password yet."""
+        return not self.password_hash
+
+
+class Review(db.Model):
+    """One organiser's opinion on one proposal, with an optional comment; it changes until the answer leaves."""
+
+    __tablename__ = "review"
+    __table_args__ = (UniqueConstraint("proposal_id", "organiser_id", name="uq_review_proposal_organiser"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id", ondelete="CASCADE"), index=True)
+    # An organiser whose access is removed takes their opinions along (the history keeps what they said).
+    organiser_id: Mapped[int] = mapped_column(ForeignKey("organiser.id", ondelete="CASCADE"), index=True)
+    opinion: Mapped[Opinion] = mapped_column(Code(Opinion))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=_now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=_now)
+
+    proposal: Mapped[Proposal] = relationship(back_populates="reviews")
+    organiser: Mapped[Organiser] = relationship()
+
+
+class AccountToken(db.Model):
+    """A single-use link to choose a password (invitation or reset): only a hash of its secret is stored."""
+
+    __tablename__ = "account_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organiser_id: Mapped[int] = mapped_column(ForeignKey("organiser.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[AccountLink] = mapped_column(Code(AccountLink))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=_now)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    organiser: Mapped[Organiser] = relationship()

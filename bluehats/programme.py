@@ -5,10 +5,11 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
+from . import history
 from .core.clock import PARIS
-from .core.dates import format_date, format_time
+from .core.dates import format_date, format_datetime, format_time
 from .core.edition import Day, Edition
-from .core.vocabulary import Decision, Status
+from .core.vocabulary import Change, Decision, Status
 from .editions import record_edition, setting_key
 from .extensions import db
 from .models import Break, Proposal, Setting
@@ -78,15 +79,23 @@ def fits(day: Day, start: datetime, minutes: int) -> bool:
     return day.start <= start and start + timedelta(minutes=minutes) <= day.end
 
 
-def save_schedule(entries: Schedule) -> None:
+def place(talk: Proposal, position: int | None, start: datetime | None, organiser: str) -> None:
+    """Set a talk's place in the programme, in its history when its start time changes."""
+    talk.position = position
+    if start != talk.starts_at:
+        talk.starts_at = start
+        history.record(talk, organiser, Change.SCHEDULED, format_datetime(start) if start else "horaire retiré")
+
+
+def save_schedule(entries: Schedule, organiser: str) -> None:
     """Store each talk's position and start time: {proposal id: (position, start)}."""
     with write_transaction():
         for talk in accepted_talks():
             if talk.id in entries:
-                talk.position, talk.starts_at = entries[talk.id]
+                place(talk, *entries[talk.id], organiser)
 
 
-def auto_schedule(edition: Edition, gap_minutes: int = 0) -> None:
+def auto_schedule(edition: Edition, organiser: str, gap_minutes: int = 0) -> None:
     """Give the talks consecutive start times from the first day's start, in their order, day after day."""
     with write_transaction():
         days = list(edition.days)
@@ -95,8 +104,7 @@ def auto_schedule(edition: Edition, gap_minutes: int = 0) -> None:
             if len(days) > 1 and not fits(days[0], start, talk.duration):
                 days.pop(0)  # the day is full: the next talks open the next day
                 start = days[0].start
-            talk.position = position
-            talk.starts_at = start
+            place(talk, position, start, organiser)
             start += timedelta(minutes=talk.duration + gap_minutes)
 
 
@@ -203,7 +211,7 @@ def remove_break(break_id: int) -> bool:
         return True
 
 
-def place_talk(edition: Edition, reference: str, start: datetime) -> Proposal:
+def place_talk(edition: Edition, reference: str, start: datetime, organiser: str) -> Proposal:
     """Give an accepted talk its start time; raise ScheduleError for an unknown or unfit talk or time."""
     with write_transaction():
         talk = db.session.scalars(select(Proposal).where(Proposal.reference == reference)).first()
@@ -212,7 +220,7 @@ def place_talk(edition: Edition, reference: str, start: datetime) -> Proposal:
         if talk.status != Status.SUBMITTED or talk.decision != Decision.ACCEPTED:
             raise ScheduleError(f"{reference} n’est pas une intervention retenue : elle ne peut pas être placée.")
         day_of(edition, start, talk.duration)
-        talk.starts_at = start
+        place(talk, talk.position, start, organiser)
         return talk
 
 

@@ -61,7 +61,7 @@ def set_decision(reference: str, decision: str) -> None:
 def place_command(reference: str, start: str) -> None:
     """Give an accepted talk its start time (ISO 8601 with offset)."""
     try:
-        talk = place_talk(current_edition(), reference.strip().upper(), moment(start, "Horaire"))
+        talk = place_talk(current_edition(), reference.strip().upper(), moment(start, "Horaire"), ACTOR)
     except ScheduleError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"{talk.reference} placée le {talk.starts_at.isoformat(timespec='minutes') if talk.starts_at else ''}.")

@@ -12,6 +12,7 @@ from icalendar import Calendar
 from sqlalchemy import select
 
 from bluehats.admin.accounts import add_organiser
+from bluehats.admin.blueprint import PUBLIC_ENDPOINTS
 from bluehats.core.clock import PARIS
 from bluehats.extensions import db
 from bluehats.mail import outbox
@@ -89,8 +90,8 @@ def test_every_back_office_url_redirects_to_the_login_without_a_session(app, cli
         url = rule.build({name: 1 if "id" in name else "accepted" for name in rule.arguments})[1]
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             answer = client.open(url, method=method)
-            if rule.endpoint == "admin.login":
-                assert answer.status_code in {200, 400}, url
+            if rule.endpoint in PUBLIC_ENDPOINTS:  # the login, « mot de passe oublié », a single-use link
+                assert answer.status_code in {200, 400, 410}, url
                 continue
             assert answer.status_code == 302, f"{method} {url}"
             assert answer.headers["Location"].startswith("/organisation/connexion"), f"{method} {url}"

@@ -237,7 +237,7 @@ def test_moving_to_2023_keeps_2022_in_the_archive(make_app, smtp, clock):
 
     with app_2022.test_request_context():
         decide(1, "accepted", "orga")
-        auto_schedule(current_edition())
+        auto_schedule(current_edition(), "orga")
         set_publication(datetime(2022, 10, 21, 9, tzinfo=PARIS))
     clock.set(datetime(2022, 10, 22, tzinfo=PARIS))
     programme_2022 = text_of(client.get("/programme").get_data(as_text=True))

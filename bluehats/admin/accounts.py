@@ -1,5 +1,6 @@
-"""Organiser accounts: creation, password checks, the session's user and the end of its sessions."""
+"""Organiser accounts: creation, password checks and changes, the session's user, the end of its sessions, removal."""
 
+import ctypes
 import secrets
 from functools import cache
 
@@ -9,15 +10,36 @@ from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..core import clock
+from ..core.passwords import password_problem
 from ..extensions import db, login
 from ..models import Organiser
 from ..web.database import write_transaction
 
-MIN_PASSWORD_LENGTH = 12
+# scrypt with N=2^13, r=8, p=4: 8 MB per check, for the same work as Werkzeug's default (N=2^15, r=8, p=1,
+# N·r·p = 262 144) which takes 32 MB, so that a worker that checks a password stays under 80 MB (measured: a
+# worker weighs some 66 MB, N=2^14 with p=1 took it to 82). Older hashes are still checked, then renewed.
+PASSWORD_METHOD = "scrypt:8192:8:4"  # noqa: S105 - a hashing method, not a password
+
+
+# glibc hands an allocation this large or larger straight back to the system once freed.
+BIG_ALLOCATION = 1024 * 1024
+M_MMAP_THRESHOLD = -3
+
+
+def return_big_allocations() -> None:
+    """Have glibc give scrypt's 8 MB back as soon as a check ends, whichever thread checked."""
+    # Left to itself, glibc raises its mmap threshold after the first large free, and each thread's arena then
+    # keeps its own 8 MB: seven logins took a gunicorn worker from 77 to 93 MB. A fixed threshold stops that.
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:  # not glibc (musl, macOS): nothing to tune
+        return
+    libc.mallopt(M_MMAP_THRESHOLD, BIG_ALLOCATION)
 
 
 def init_app(app: Flask) -> None:
-    """Tell Flask-Login how to find the session's organiser."""
+    """Tell Flask-Login how to find the session's organiser; keep password checks' memory from piling up."""
+    return_big_allocations()
     login.init_app(app)
     login.login_view = "admin.login"
     login.login_message = "Connectez-vous pour accéder à l’espace des organisateurs."
@@ -28,7 +50,18 @@ def init_app(app: Flask) -> None:
 @cache
 def dummy_hash() -> str:
     """Return a hash to check against when the address is unknown, so that both failures take as long."""
-    return generate_password_hash("bluehats-timing-guard", method="scrypt")
+    return hash_password("bluehats-timing-guard")
+
+
+def hash_password(password: str) -> str:
+    """Return the stored form of a password (salted scrypt)."""
+    return generate_password_hash(password, method=PASSWORD_METHOD)
+
+
+def set_password(organiser: Organiser, password: str) -> None:
+    """Give an organiser a new password in the caller's transaction, ending every session they have."""
+    organiser.password_hash = hash_password(password)
+    organiser.session_token = secrets.token_urlsafe(24)
 
 
 def load_organiser(session_id: str) -> Organiser | None:
@@ -58,13 +91,25 @@ def normalise_address(email: str) -> str:
 def add_organiser(email: str, password: str) -> Organiser:
     """Create an organiser, or set a new password for an existing one (which ends their other sessions)."""
     address = normalise_address(email)
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValueError(f"Le mot de passe doit compter au moins {MIN_PASSWORD_LENGTH} caractères.")
+    problem = password_problem(password, address)
+    if problem:
+        raise ValueError(problem)
     with write_transaction():
         organiser = find_organiser(address) or Organiser(email=address)
-        organiser.password_hash = generate_password_hash(password, method="scrypt")
-        organiser.session_token = secrets.token_urlsafe(24)
+        set_password(organiser, password)
         db.session.add(organiser)
+        return organiser
+
+
+def change_password(organiser_id: int, current: str, new: str) -> Organiser | None:
+    """Replace an organiser's password if the current one is right (None if not); every session ends."""
+    organiser = db.session.get(Organiser, organiser_id)
+    if organiser is None or not check_password_hash(organiser.password_hash, current):
+        return None
+    with write_transaction():
+        organiser = db.session.get(Organiser, organiser_id)
+        assert organiser is not None
+        set_password(organiser, new)
         return organiser
 
 
@@ -77,7 +122,7 @@ def end_sessions(organiser_id: int) -> None:
 
 
 def remove_organiser(email: str) -> bool:
-    """Delete an organiser; return whether one existed."""
+    """Delete an organiser (command line: no rule, the shell is the way back in); return whether one existed."""
     with write_transaction():
         organiser = find_organiser(email)
         if organiser is not None:
@@ -85,10 +130,33 @@ def remove_organiser(email: str) -> bool:
         return organiser is not None
 
 
+def remove_access(organiser_id: int, by_id: int) -> bool:
+    """Remove an organiser's access from the back office; refused when it would leave nobody able to log in."""
+    with write_transaction():
+        organiser = db.session.get(Organiser, organiser_id)
+        if organiser is None:
+            return False
+        others = db.session.scalar(
+            select(func.count()).where(Organiser.id != organiser.id, Organiser.password_hash != "")
+        )
+        if organiser.id == by_id and not others:
+            return False
+        db.session.delete(organiser)
+        return True
+
+
+def set_hide_opinions(organiser_id: int, hide: bool) -> None:
+    """Choose whether the others' opinions stay hidden until this organiser has given theirs."""
+    with write_transaction():
+        organiser = db.session.get(Organiser, organiser_id)
+        if organiser is not None:
+            organiser.hide_opinions = hide
+
+
 def authenticate(email: str, password: str) -> Organiser | None:
     """Return the organiser if the password is right; never tell which of the two was wrong."""
     organiser = find_organiser(email)
-    if organiser is None:
+    if organiser is None or organiser.is_pending:  # an invitation not yet accepted has no password
         check_password_hash(dummy_hash(), password)
         return None
     if not check_password_hash(organiser.password_hash, password):
@@ -97,4 +165,6 @@ def authenticate(email: str, password: str) -> Organiser | None:
         organiser = db.session.get(Organiser, organiser.id)
         assert organiser is not None
         organiser.last_login_at = clock.now()
+        if not organiser.password_hash.startswith(f"{PASSWORD_METHOD}$"):
+            organiser.password_hash = hash_password(password)  # a hash of older, costlier parameters
         return organiser

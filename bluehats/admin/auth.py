@@ -1,4 +1,4 @@
-"""Logging organisers in and out."""
+"""Logging organisers in and out; « mot de passe oublié » and the single-use links to choose a password."""
 
 import re
 from urllib.parse import urlsplit
@@ -8,9 +8,10 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
 from ..extensions import limiter
+from .account_links import LINK_LIFETIME, redeem, request_reset, valid_link
 from .accounts import authenticate, end_sessions
 from .blueprint import bp
-from .forms import LoginForm
+from .forms import EmailForm, LoginForm, NewPasswordForm
 
 # Guessing one organiser's password from one address stops after 10 tries; from many addresses, after 50 failed
 # tries an hour (a locked-out organiser waits that hour, a guesser gets 50 words). Per address, 30 a quarter:
@@ -20,6 +21,14 @@ LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS = "10 per 15 minutes"
 LOGIN_LIMIT_PER_ACCOUNT = "50 per hour"
 LOGIN_LIMIT_PER_ADDRESS = "30 per 15 minutes"
 WRONG = "Adresse électronique ou mot de passe incorrect."
+RESET_LIMIT_PER_ADDRESS = "10 per hour"
+RESET_LIMIT_PER_ACCOUNT = "3 per hour"
+LINK_LIMIT = "20 per hour"
+RESET_SENT = (
+    "Si un compte existe pour cette adresse, un courriel vient de partir avec un lien pour choisir un mot de passe "
+    f"(valable {int(LINK_LIFETIME.total_seconds() // 3600)} heures, une seule fois). Pensez à regarder "
+    "dans les indésirables."
+)
 _UNSAFE_IN_PATH = re.compile(r"[\x00-\x20\x7f\\]")
 
 
@@ -72,3 +81,34 @@ def logout():
     logout_user()
     flash("Vous êtes déconnecté·e.", "info")
     return redirect(url_for("admin.login"), code=303)
+
+
+@bp.route("/mot-de-passe-oublie", methods=["GET", "POST"])
+@limiter.limit(RESET_LIMIT_PER_ADDRESS, methods=["POST"])
+@limiter.limit(RESET_LIMIT_PER_ACCOUNT, methods=["POST"], key_func=account_key)
+def forgot_password():
+    """Ask for a link to choose a new password: the same answer whether or not the address has an account."""
+    form = EmailForm()
+    if form.validate_on_submit():
+        request_reset(form.email.data)  # a known address's mail leaves once this answer has been sent
+        flash(RESET_SENT, "info")
+        return redirect(url_for("admin.login"), code=303)
+    return render_template("admin/forgot_password.html", form=form)
+
+
+@bp.route("/mot-de-passe/<token>", methods=["GET", "POST"])
+@limiter.limit(LINK_LIMIT, methods=["POST"])
+def choose_password(token: str):
+    """Choose a password through a single-use link (an invitation or a reset), then log in with it."""
+    link = valid_link(token)
+    if link is None:
+        return render_template("admin/link_expired.html"), 410
+    form = NewPasswordForm(account_email=link.organiser.email)
+    if form.validate_on_submit():
+        if redeem(token, form.password.data) is None:  # used a moment ago, in another tab
+            return render_template("admin/link_expired.html"), 410
+        if current_user.is_authenticated:
+            logout_user()
+        flash("Mot de passe enregistré. Connectez-vous avec lui.", "success")
+        return redirect(url_for("admin.login"), code=303)
+    return render_template("admin/choose_password.html", form=form, link=link)

@@ -5,7 +5,7 @@ from flask_login import current_user
 
 bp = Blueprint("admin", __name__, url_prefix="/organisation")
 
-PUBLIC_ENDPOINTS = {"admin.login"}
+PUBLIC_ENDPOINTS = {"admin.login", "admin.forgot_password", "admin.choose_password"}
 
 
 def require_organiser():

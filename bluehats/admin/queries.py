@@ -4,13 +4,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, case, exists, func, or_, select
 
 from ..core.clock import PARIS
 from ..core.dates import format_date
-from ..core.vocabulary import Decision, Kind, Status
+from ..core.vocabulary import Decision, Kind, Opinion, Status
 from ..extensions import db
-from ..models import Proposal
+from ..models import Organiser, Proposal, Review
 from ..web.templating import current_edition
 
 PAGE_SIZE = 50
@@ -34,12 +34,37 @@ VIEWS = {
     "retirees": ("Retirées", lambda q: q.where(Proposal.status == Status.WITHDRAWN)),
     "indesirables": ("Indésirables", lambda q: q.where(Proposal.status == Status.SPAM)),
 }
+
+
+def opinions_given(*opinions: Opinion) -> ColumnElement[int]:
+    """Return how many opinions (of these kinds, or any) a proposal has, as a correlated subquery."""
+    query = select(func.count(Review.id)).where(Review.proposal_id == Proposal.id)
+    if opinions:
+        query = query.where(Review.opinion.in_(opinions))
+    return query.correlate(Proposal).scalar_subquery()
+
+
+FOR, AGAINST, REVIEWS = opinions_given(Opinion.FOR), opinions_given(Opinion.AGAINST), opinions_given()
+SCORE = FOR - AGAINST
+# Sorting on these reveals the others' opinions: where they are hidden (Filters.hide), `seen` hides them.
+SECRET_SORTS = {
+    "avis-favorables": lambda seen: (seen(SCORE).desc(), seen(FOR).desc(), Proposal.id),
+    "avis-defavorables": lambda seen: (seen(SCORE), seen(AGAINST).desc(), Proposal.id),
+}
 SORTS = {
     "recentes": ("Les plus récentes", (Proposal.created_at.desc(), Proposal.id.desc())),
     "anciennes": ("Les plus anciennes", (Proposal.created_at, Proposal.id)),
     "titre": ("Titre", (func.lower(Proposal.title), Proposal.id)),
     "administration": ("Administration", (func.lower(Proposal.administration), Proposal.id)),
     "duree": ("Durée", (Proposal.duration, Proposal.id)),
+    "avis-favorables": ("Avis, les plus favorables d’abord", SECRET_SORTS["avis-favorables"](lambda column: column)),
+    "avis-defavorables": ("Avis, les plus réservés d’abord", SECRET_SORTS["avis-defavorables"](lambda column: column)),
+    "avis-nombre": ("Avis, les moins examinées d’abord", (REVIEWS, Proposal.id)),
+}
+OPINION_FILTERS = {
+    "sans-mon-avis": "Pas encore donné mon avis",
+    "sans-avis": "Sans aucun avis",
+    "contestees": "Contestées (au moins un pour et un contre)",
 }
 
 
@@ -54,9 +79,19 @@ class Filters:
     day: str = ""
     sort: str = "recentes"
     page: int = 1
+    opinion: str = ""
+    # Who is looking (not part of the query string): « my » opinion, and whether the others' stay hidden.
+    me: int = 0
+    hide: bool = False
 
     @classmethod
-    def from_args(cls, args, edition_keys: set[str] | None = None, day_keys: set[str] | None = None) -> "Filters":
+    def from_args(
+        cls,
+        args,
+        organiser: Organiser | None = None,
+        edition_keys: set[str] | None = None,
+        day_keys: set[str] | None = None,
+    ) -> "Filters":
         """Read the filters from request arguments, ignoring what is not understood."""
         view = args.get("vue", "toutes")
         kind = args.get("type", "")
@@ -64,6 +99,7 @@ class Filters:
         page = args.get("page", "1")
         edition = args.get("edition", "")
         day = args.get("jour", "")
+        opinion = args.get("avis", "")
         return cls(
             edition=edition if edition in (edition_keys or set()) else "",
             day=day if day in (day_keys or set()) else "",
@@ -73,6 +109,9 @@ class Filters:
             sort=sort if sort in SORTS else "recentes",
             # Only ASCII digits make a page number ("²" is a digit to str.isdigit); past a million, no page exists.
             page=min(max(int(page), 1), MAX_PAGE) if page.isascii() and page.isdigit() else 1,
+            opinion=opinion if opinion in OPINION_FILTERS else "",
+            me=organiser.id if organiser is not None else 0,
+            hide=organiser.hide_opinions if organiser is not None else False,
         )
 
     def as_args(self, **changes) -> dict[str, str | int]:
@@ -83,6 +122,7 @@ class Filters:
             "q": self.query,
             "type": self.kind,
             "jour": self.day,
+            "avis": self.opinion,
             "tri": self.sort,
             "page": self.page,
         }
@@ -108,7 +148,18 @@ def filtered(filters: Filters) -> Select:
         )
         # autoescape: a typed % or _ is looked for as such, not as a wildcard.
         query = query.where(or_(*(column.icontains(filters.query, autoescape=True) for column in columns)))
-    return query.order_by(*SORTS[filters.sort][1])
+    mine = exists().where(Review.proposal_id == Proposal.id, Review.organiser_id == filters.me)
+    if filters.opinion == "sans-mon-avis":
+        query = query.where(~mine)
+    elif filters.opinion == "sans-avis":
+        query = query.where(REVIEWS == 0)
+    elif filters.opinion == "contestees":
+        query = query.where(FOR > 0, AGAINST > 0, *([mine] if filters.hide else []))
+    order = SORTS[filters.sort][1]
+    if filters.hide and filters.sort in SECRET_SORTS:
+        # Those I reviewed first, sorted on the opinions; the others after, as if nobody had given one.
+        order = (case((mine, 0), else_=1), *SECRET_SORTS[filters.sort](lambda column: case((mine, column), else_=0)))
+    return query.order_by(*order)
 
 
 def list_page(filters: Filters) -> Pagination:
@@ -135,6 +186,62 @@ def past_editions() -> list[str]:
     """Return the short names of the other editions that hold proposals."""
     keys = db.session.scalars(select(Proposal.edition).distinct().where(Proposal.edition != current_key()))
     return sorted(keys, reverse=True)
+
+
+@dataclass(frozen=True)
+class Tally:
+    """The opinions on one proposal, as the list shows them (« 3 pour, 1 contre »)."""
+
+    counts: dict[Opinion, int]
+
+    def __str__(self) -> str:
+        """Return « 3 pour, 1 réservé, 1 contre », or « aucun avis »."""
+        parts = [
+            f"{count} {opinion.label.lower()}{'s' if opinion == Opinion.RESERVED and count > 1 else ''}"
+            for opinion in Opinion
+            if (count := self.counts.get(opinion, 0))
+        ]
+        return ", ".join(parts) or "aucun avis"
+
+
+def tallies(proposal_ids: list[int]) -> dict[int, Tally]:
+    """Return the opinions of each of these proposals, counted."""
+    counts: dict[int, dict[Opinion, int]] = {proposal_id: {} for proposal_id in proposal_ids}
+    rows = db.session.execute(
+        select(Review.proposal_id, Review.opinion, func.count())
+        .where(Review.proposal_id.in_(proposal_ids))
+        .group_by(Review.proposal_id, Review.opinion)
+    )
+    for proposal_id, opinion, count in rows:
+        counts[proposal_id][opinion] = count
+    return {proposal_id: Tally(value) for proposal_id, value in counts.items()}
+
+
+def my_opinions(proposal_ids: list[int], organiser_id: int) -> dict[int, Opinion]:
+    """Return an organiser's opinion on each of these proposals that has one."""
+    rows = db.session.execute(
+        select(Review.proposal_id, Review.opinion).where(
+            Review.proposal_id.in_(proposal_ids), Review.organiser_id == organiser_id
+        )
+    )
+    return dict(rows.all())
+
+
+def team() -> list[Organiser]:
+    """Return the organisers, by address."""
+    return list(db.session.scalars(select(Organiser).order_by(Organiser.email)))
+
+
+def review_progress() -> tuple[list[tuple[Organiser, int]], int, int]:
+    """Return how many real proposals of the edition each organiser reviewed, how many have no opinion, the total."""
+    real = (Proposal.status == Status.SUBMITTED, Proposal.edition == current_key())
+    rows = db.session.execute(
+        select(Review.organiser_id, func.count()).join(Proposal).where(*real).group_by(Review.organiser_id)
+    )
+    reviewed = dict(rows.all())
+    total = db.session.scalar(select(func.count()).where(*real)) or 0
+    unreviewed = db.session.scalar(select(func.count()).where(*real, REVIEWS == 0)) or 0
+    return [(organiser, reviewed.get(organiser.id, 0)) for organiser in team()], unreviewed, total
 
 
 @dataclass

@@ -1,48 +1,69 @@
-"""Dashboard, list and detail of the proposals; decisions, notes, restoring spam."""
+"""Dashboard, list and detail of the proposals; opinions, decisions, notes, restoring spam."""
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from ..core.people import speakers_line
-from ..core.vocabulary import Decision, Kind
+from ..core.vocabulary import Decision, Kind, Opinion
 from ..decisions import decide
 from ..extensions import db
+from ..history import opinions_hidden, timeline
 from ..models import Proposal
 from ..proposals.operations import renew_private_link
 from ..web.templating import current_edition
 from .blueprint import actor, bp
-from .forms import NoteForm
-from .operations import add_note, restore_spam
-from .queries import SORTS, VIEWS, Filters, list_page, past_editions, view_counts
+from .forms import NoteForm, OpinionForm
+from .operations import add_note, give_opinion, restore_spam
+from .queries import (
+    OPINION_FILTERS,
+    SORTS,
+    VIEWS,
+    Filters,
+    list_page,
+    my_opinions,
+    past_editions,
+    review_progress,
+    tallies,
+    view_counts,
+)
 from .queries import dashboard as compute_dashboard
 
 
 @bp.get("/")
 def dashboard():
-    """Show the figures that matter on the answer day."""
+    """Show the figures that matter on the answer day, and how far each organiser's review has gone."""
     figures = compute_dashboard(current_app.config["BLUEHATS_PROGRAMME_MINUTES"])
-    return render_template("admin/dashboard.html", figures=figures, views=VIEWS)
+    progress, unreviewed, total = review_progress()
+    return render_template(
+        "admin/dashboard.html", figures=figures, views=VIEWS, progress=progress, unreviewed=unreviewed, total=total
+    )
 
 
 @bp.get("/propositions")
 def proposal_list():
-    """List the proposals: tabs, search, kind, sort, pages."""
+    """List the proposals: tabs, search, kind, day, opinions, sort, pages."""
     filters = request_filters()
+    page = list_page(filters)
+    ids = [proposal.id for proposal in page.items]
     return render_template(
         "admin/list.html",
-        page=list_page(filters),
+        page=page,
         filters=filters,
         counts=view_counts(filters.edition or None),
         editions=past_editions(),
         views=VIEWS,
         sorts=SORTS,
         kinds=list(Kind),
+        opinion_filters=OPINION_FILTERS,
+        tallies=tallies(ids),
+        mine=my_opinions(ids, current_user.id),
     )
 
 
 def request_filters() -> Filters:
     """Read the list's filters from the query string: past editions and the current edition's days are known."""
     days = {day.key for day in current_edition().days}
-    return Filters.from_args(request.args, edition_keys=set(past_editions()), day_keys=days)
+    return Filters.from_args(request.args, current_user, edition_keys=set(past_editions()), day_keys=days)
 
 
 def proposal_or_404(proposal_id: int) -> Proposal:
@@ -54,17 +75,43 @@ def proposal_or_404(proposal_id: int) -> Proposal:
     return proposal
 
 
+def render_detail(proposal: Proposal, note_form: NoteForm | None = None, opinion_form: OpinionForm | None = None):
+    """Render a proposal's page: fields, everyone's opinion, decision, notes, history."""
+    viewer = current_user._get_current_object()
+    mine = next((review for review in proposal.reviews if review.organiser_id == viewer.id), None)
+    if opinion_form is None:
+        opinion_form = OpinionForm(data={"opinion": mine.opinion.value, "comment": mine.comment} if mine else None)
+    return render_template(
+        "admin/detail.html",
+        proposal=proposal,
+        note_form=note_form or NoteForm(),
+        opinion_form=opinion_form,
+        mine=mine,
+        hidden=opinions_hidden(proposal, viewer),
+        tally=tallies([proposal.id])[proposal.id],
+        lines=timeline(proposal, viewer),
+        speakers_default=speakers_line(proposal.people),
+    )
+
+
 @bp.get("/propositions/<int:proposal_id>")
 def proposal_detail(proposal_id: int):
-    """Show every field, the history, the notes and the decision."""
-    return show_detail(proposal_or_404(proposal_id), NoteForm())
+    """Show every field, the opinions, the history, the notes and the decision."""
+    return render_detail(proposal_or_404(proposal_id))
 
 
-def show_detail(proposal: Proposal, note_form: NoteForm) -> str:
-    """Render a proposal's page."""
-    return render_template(
-        "admin/detail.html", proposal=proposal, note_form=note_form, speakers_default=speakers_line(proposal.people)
-    )
+@bp.post("/propositions/<int:proposal_id>/avis")
+def proposal_opinion(proposal_id: int):
+    """Give or change my opinion, until the answer is sent."""
+    proposal = proposal_or_404(proposal_id)
+    form = OpinionForm()
+    if not form.validate_on_submit():
+        return render_detail(proposal, opinion_form=form), 400
+    if give_opinion(proposal_id, current_user.id, actor(), Opinion(form.opinion.data), form.comment.data or ""):
+        flash("Avis enregistré. Vous pouvez le changer jusqu’à l’envoi des réponses.", "success")
+    else:
+        flash("La réponse est partie (ou la proposition n’est plus à examiner) : l’avis ne peut plus changer.", "error")
+    return redirect(url_for("admin.proposal_detail", proposal_id=proposal_id, _anchor="avis"), code=303)
 
 
 @bp.post("/propositions/<int:proposal_id>/decision")
@@ -88,7 +135,7 @@ def proposal_note(proposal_id: int):
     proposal = proposal_or_404(proposal_id)
     form = NoteForm()
     if not form.validate_on_submit():
-        return show_detail(proposal, form), 400
+        return render_detail(proposal, note_form=form), 400
     add_note(proposal_id, actor(), form.text.data)
     flash("Note ajoutée.", "success")
     return redirect(url_for("admin.proposal_detail", proposal_id=proposal_id, _anchor="notes"), code=303)

@@ -27,7 +27,7 @@ from ..programme import (
 )
 from ..web.links import external_url
 from ..web.templating import current_edition
-from .blueprint import bp
+from .blueprint import actor, bp
 
 
 @bp.get("/programme")
@@ -57,7 +57,7 @@ def save_programme():
         for error in errors:
             flash(error, "error")
         return redirect(url_for("admin.programme"), code=303)
-    save_schedule(entries)
+    save_schedule(entries, actor())
     flash("Programme enregistré.", "success")
     return redirect(url_for("admin.programme"), code=303)
 
@@ -92,7 +92,7 @@ def remove_programme_break(break_id: int):
 @bp.post("/programme/a-la-suite")
 def schedule_in_order():
     """Give the talks consecutive start times from the day's start, in their current order."""
-    auto_schedule(current_edition())
+    auto_schedule(current_edition(), actor())
     flash("Horaires calculés à la suite, dans l’ordre actuel, à partir de l’ouverture.", "success")
     return redirect(url_for("admin.programme"), code=303)
 

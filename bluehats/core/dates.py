@@ -1,6 +1,6 @@
 """Dates and times as French readers write them, in Europe/Paris time."""
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from .clock import PARIS
 
@@ -80,3 +80,8 @@ def parse_moment(value: str | datetime) -> datetime:
     if moment.tzinfo is None:
         raise ValueError(f"{value!r} has no UTC offset")
     return moment
+
+
+def day_start(day: date) -> datetime:
+    """Return midnight in Paris at the start of a day, as UTC (« avant le 11 » means before that moment)."""
+    return datetime.combine(day, time(), tzinfo=PARIS).astimezone(UTC)

@@ -61,6 +61,9 @@ class Change(Labelled):
     PROGRAMME_EDITED = "programme-edited"
     SLIDES = "slides"
     VIDEO = "video"
+    OPINION = "opinion"
+    SCHEDULED = "scheduled"
+    PURGED = "purged"
 
 
 class Notice(Labelled):
@@ -70,6 +73,21 @@ class Notice(Labelled):
     EDITED = "edited"
     WITHDRAWN = "withdrawn"
     CANCELLED = "cancelled"
+
+
+class Opinion(Labelled):
+    """What one organiser thinks of a proposal (the decision stays a separate act)."""
+
+    FOR = "pour"
+    RESERVED = "reserve"
+    AGAINST = "contre"
+
+
+class AccountLink(Labelled):
+    """Why an organiser received a single-use link to choose a password."""
+
+    INVITATION = "invitation"
+    RESET = "reset"
 
 
 class Publication(Labelled):
@@ -111,6 +129,14 @@ LABELS: dict[Labelled, str] = {
     Notice.EDITED: "Proposition modifiée",
     Notice.WITHDRAWN: "Proposition retirée",
     Notice.CANCELLED: "Intervention annulée",
+    Change.OPINION: "Avis",
+    Change.SCHEDULED: "Placée au programme",
+    Change.PURGED: "Données personnelles effacées",
+    Opinion.FOR: "Pour",
+    Opinion.RESERVED: "Réservé",
+    Opinion.AGAINST: "Contre",
+    AccountLink.INVITATION: "Invitation",
+    AccountLink.RESET: "Mot de passe oublié",
     Publication.NOW: "Publier maintenant",
     Publication.ANSWER_DATE: "Publier à la date des réponses",
     Publication.HELD: "Ne pas publier",

@@ -1,13 +1,14 @@
 """Every mail the site sends, composed from templates/mail/ (a .txt and an .html each)."""
 
 import re
+from datetime import timedelta
 from email.headerregistry import Address
 from typing import Any
 
 from flask import current_app, render_template
 
 from ..core.typography import french_text
-from ..core.vocabulary import Notice
+from ..core.vocabulary import AccountLink, Notice
 from ..models import Proposal
 from ..web.links import admin_url, private_url
 from ..web.templating import current_edition
@@ -132,3 +133,14 @@ def withdrawal_confirmation(proposal: Proposal) -> Mail:
     """Confirm to the speaker that the proposal is withdrawn."""
     subject = f"{current_edition().brand} : votre proposition « {one_line(proposal.title)} » est retirée"
     return to_speaker("withdrawal_confirmation", proposal, subject)
+
+
+def account_link(address: str, link: str, purpose: AccountLink, inviter: str | None, lifetime: timedelta) -> Mail:
+    """Send an organiser the single-use link to choose a password: an invitation, or « mot de passe oublié »."""
+    subject = (
+        f"{current_edition().brand} : invitation à l’espace des organisateurs"
+        if purpose == AccountLink.INVITATION
+        else f"{current_edition().brand} : choisir un nouveau mot de passe"
+    )
+    hours = int(lifetime.total_seconds() // 3600)
+    return compose("account_link", [address], subject, purpose=purpose, inviter=inviter, link=link, hours=hours)

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.utils import make_msgid
 
-from flask import current_app
+from flask import after_this_request, current_app, has_request_context
 from sqlalchemy import Row, inspect, or_, select, update
 
 from ..core import clock
@@ -58,8 +58,10 @@ def queue(
     purpose: str,
     proposal: Proposal | None = None,
     not_before: datetime | None = None,
+    after_response: bool = False,
 ) -> OutboxMessage:
-    """Add a mail to the outbox in the caller's transaction (the caller commits)."""
+    """Add a mail to the outbox in the caller's transaction (the caller commits); after_response: see below."""
+    # after_response: deliver once the answer has left, so that its timing tells nothing (password reset).
     sender = current_app.config["MAIL_DEFAULT_SENDER"]
     domain = parse_address(sender).domain or "bluehats.invalid"
     now = clock.now()
@@ -78,7 +80,7 @@ def queue(
         created_at=now,
     )
     db.session.add(message)
-    after_commit(dispatch, message)
+    after_commit(dispatch_after_response if after_response and has_request_context() else dispatch, message)
     return message
 
 
@@ -86,8 +88,16 @@ def dispatch(messages: list[OutboxMessage]) -> None:
     """Once the transaction that queued mails has committed, deliver them now unless a worker is in charge."""
     if current_app.config["BLUEHATS_MAIL_DELIVERY"] == "worker":
         return
-    # The commit expired the rows: their identity gives the ids without a SELECT each.
-    ids = [inspect(message).identity[0] for message in messages]
+    send_now(message_ids(messages))
+
+
+def message_ids(messages: list[OutboxMessage]) -> list[int]:
+    """Return the ids of committed rows: the commit expired them, their identity gives the ids without a SELECT."""
+    return [inspect(message).identity[0] for message in messages]
+
+
+def send_now(ids: list[int]) -> None:
+    """Deliver these messages now; a failure leaves them to the retries."""
     if not ids:
         return
     try:
@@ -95,6 +105,22 @@ def dispatch(messages: list[OutboxMessage]) -> None:
     except Exception:
         db.session.rollback()
         log.exception("Delivery right after the commit failed; flask outbox deliver will send these mails")
+
+
+def dispatch_after_response(messages: list[OutboxMessage]) -> None:
+    """Like dispatch, once the server has sent the answer (when it closes it), in a context of its own."""
+    if current_app.config["BLUEHATS_MAIL_DELIVERY"] == "worker":
+        return
+    app, ids = current_app._get_current_object(), message_ids(messages)  # type: ignore[attr-defined]
+
+    def send_then() -> None:
+        with app.app_context():
+            send_now(ids)
+
+    @after_this_request
+    def when_sent(response):
+        response.call_on_close(send_then)
+        return response
 
 
 def claim_lease(count: int) -> timedelta:

@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 VNU_JAR = Path(os.environ.get("BLUEHATS_VNU_JAR", ROOT / ".tools/node_modules/vnu-jar/build/dist/vnu.jar"))
 VIEWPORTS = {"bureau": {"width": 1280, "height": 900}, "telephone": {"width": 360, "height": 740}}
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "RGAAv4"]
+INVITED = "nouvelle@numerique.gouv.fr"
 
 
 def walk(base: str, page, smtp, clock) -> list[tuple[str, str]]:
@@ -75,6 +76,38 @@ def walk(base: str, page, smtp, clock) -> list[tuple[str, str]]:
     visit("proposition", "/organisation/propositions/1")
     page.get_by_role("button", name="Ajouter la note").click()
     visit("proposition-note-vide")
+    page.goto(f"{base}/organisation/propositions/1")
+    page.get_by_role("button", name="Donner mon avis").click()
+    visit("proposition-avis-erreur")
+    page.click("label[for=opinion-0]")
+    page.fill("#comment", "Un bon sujet pour l’après-midi")
+    page.get_by_role("button", name="Donner mon avis").click()
+    page.wait_for_url("**#avis")
+    visit("proposition-avis", "/organisation/propositions/1")
+    visit("propositions-avis", "/organisation/propositions?avis=sans-mon-avis&tri=avis-favorables")
+    visit("equipe", "/organisation/equipe")
+    page.fill("#email", "pas-une-adresse")
+    page.get_by_role("button", name="Envoyer l’invitation").click()
+    visit("equipe-erreur")
+    page.fill("#email", INVITED)
+    page.get_by_role("button", name="Envoyer l’invitation").click()
+    visit("equipe-invitation")
+    visit("compte", "/organisation/compte")
+    page.fill("#current", "faux")
+    page.get_by_role("button", name="Changer le mot de passe").click()
+    visit("compte-erreurs")
+    visit("donnees", "/organisation/donnees")
+    page.fill("#before", "2030-01-01")
+    page.get_by_role("button", name="Voir ce qui serait effacé").click()
+    visit("donnees-erreur")
+    mail = smtp.to(INVITED)[0].get_body(("plain",)).get_content()
+    visit("choisir-mot-de-passe", mail[mail.index("/organisation/mot-de-passe/") :].split()[0])
+    page.get_by_role("button", name="Enregistrer le mot de passe").click()
+    visit("choisir-mot-de-passe-erreurs")
+    visit("mot-de-passe-oublie", "/organisation/mot-de-passe-oublie")
+    page.get_by_role("button", name="Recevoir un lien").click()
+    visit("mot-de-passe-oublie-erreur")
+    visit("lien-expire", "/organisation/mot-de-passe/inconnu")
     visit("reponses", "/organisation/reponses")
     page.goto(f"{base}/organisation/propositions/1")
     page.click("label[for=decision-accepted]")
@@ -87,6 +120,7 @@ def walk(base: str, page, smtp, clock) -> list[tuple[str, str]]:
     visit("programme-publie", "/programme")
     clock.set(datetime(2022, 10, 19, tzinfo=PARIS))
     visit("appel-clos", "/proposer")
+    visit("donnees-confirmation", "/organisation/donnees/effacer?before=2022-10-15")
     return states
 
 
@@ -130,4 +164,4 @@ def test_every_page_is_valid_html(live_server, page, smtp, clock, tmp_path):
     messages = json.loads(result.stdout)["messages"]
     errors = [f"{Path(m['url']).stem}:{m.get('lastLine')}: {m['message']}" for m in messages if m["type"] == "error"]
     assert errors == [], "\n".join(errors)
-    assert len(files) >= 23
+    assert len(files) >= 39
