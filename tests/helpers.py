@@ -104,3 +104,69 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+# A programme the way the 2022 organisers built it: talks with co-speakers from one or several administrations,
+# a welcome and a lunch break, a recording; and talks that must not show (cancelled, unplaced, declined).
+PROGRAMME_TALKS = [
+    # (title, minutes, start "HH:MM" or None, [(first, last, administration)], status, decision, video)
+    ("Notre passage à LibreOffice : 300 préfectures", 15, "09:30",
+     [("Camille", "Dupont", "Ministère de l’Intérieur")], "submitted", "accepted", "https://tube.numerique.gouv.fr/w/abc"),
+    ("apps.education.fr, un an après", 20, "09:45",
+     [("Alexis", "Kauffmann", "MENJS"), ("Philippe", "Ajuelos", "MENJS")], "submitted", "accepted", None),
+    ("Eole & les <communs> de l’Intérieur", 15, "14:00",
+     [("Eric", "Tiquet", "DNUM MI"), ("Thibault", "Colin", "DNUM MI"), ("Yoann", "Arthaud", "DNUM MI")],
+     "submitted", "accepted", None),
+    ("Debian dans l’Éducation nationale", 10, "14:15",
+     [("Stéphane", "Paillet", "MENJS"), ("Jérémy", "Lal", "Debian")], "submitted", "accepted", None),
+    ("Une intervention annulée", 10, "14:25", [("Dominique", "Martin", "DINUM")], "cancelled", "accepted", None),
+    ("Une intervention sans horaire", 10, None, [("Lou", "Bernard", "DINUM")], "submitted", "accepted", None),
+    ("Une proposition refusée", 10, None, [("Sam", "Petit", "DINUM")], "submitted", "declined", None),
+]  # fmt: skip
+PROGRAMME_BREAKS = [("Accueil", "09:00", "09:30"), ("Pause déjeuner", "12:30", "14:00")]
+
+
+def build_programme(app, published: bool = True) -> None:
+    """Store the 2022 programme above, with its co-speakers and breaks, and publish it (as organisers would)."""
+    from datetime import date, datetime, time
+
+    from bluehats.core.clock import PARIS
+    from bluehats.core.vocabulary import Decision, Kind, Status
+    from bluehats.extensions import db
+    from bluehats.models import Break, CoSpeaker, Proposal
+    from bluehats.programme import set_publication
+
+    def at(hours: str) -> datetime:
+        return datetime.combine(date(2022, 11, 8), time.fromisoformat(hours), tzinfo=PARIS)
+
+    with app.test_request_context():
+        for number, (title, minutes, start, people, status, decision, video) in enumerate(PROGRAMME_TALKS, start=1):
+            (first, last, administration), *others = people
+            talk = Proposal(
+                edition="osxp-2022",
+                number=number,
+                reference=f"BH22-{number:04d}",
+                first_name=first,
+                last_name=last,
+                email=f"{first.lower()}.{last.lower()}@example.gouv.fr",
+                administration=administration,
+                title=title,
+                abstract=f"Résumé de « {title} ».\nSur deux lignes.",
+                kind=Kind.EXPERIENCE if number % 2 else Kind.SOFTWARE,
+                duration=minutes,
+                status=Status(status),
+                decision=Decision(decision),
+                starts_at=at(start) if start else None,
+                video_url=video,
+            )
+            talk.cospeakers = [
+                CoSpeaker(position=position, first_name=f, last_name=n, email=f"{f.lower()}@example.gouv.fr",
+                          administration=a)
+                for position, (f, n, a) in enumerate(others)
+            ]  # fmt: skip
+            db.session.add(talk)
+        for label, start, end in PROGRAMME_BREAKS:
+            db.session.add(Break(edition="osxp-2022", label=label, starts_at=at(start), ends_at=at(end)))
+        db.session.commit()
+        if published:
+            set_publication(datetime(2022, 10, 21, 9, tzinfo=PARIS))

@@ -18,6 +18,8 @@ PUBLIC_PAGES = [
     "/programme",
     "/evenement.ics",
     "/programme.ics",
+    "/programme.json",
+    "/programme.xml",
     "/editions",
     "/editions/osxp-2022/programme",
 ]
@@ -36,8 +38,8 @@ def test_every_public_route_is_in_the_list_above(app):
     urls = app.url_map.bind("bluehats.test")
     listed = {urls.match(url)[0] for url in PUBLIC_PAGES}
     public = {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint.startswith("public.")}
-    # The slides' download needs a published talk with slides: test_programme_talks checks its header.
-    assert public - listed == {"public.healthz", "public.talk_slides"}
+    # A talk's page, calendar and slides need a published talk: test_talk_pages and test_programme_talks check them.
+    assert public - listed == {"public.healthz", "public.talk", "public.talk_ics", "public.talk_slides"}
 
 
 def test_health_is_never_kept(client):

@@ -6,7 +6,7 @@ from ..core import clock
 from ..core.clock import PARIS
 from ..core.dates import format_datetime
 from ..core.edition import Edition
-from ..core.exports import programme_jekyll
+from ..core.exports import archive_markdown, programme_jekyll
 from ..core.vocabulary import Publication
 from ..programme import (
     ScheduleError,
@@ -117,6 +117,17 @@ def publish_programme():
 def jekyll_name(edition: Edition) -> str:
     """Return the Jekyll post's file name: the first day's date, then the edition."""
     return f"{edition.start.astimezone(PARIS):%Y-%m-%d}-programme-{edition.key}.md"
+
+
+@bp.get("/programme-archive.md")
+def programme_archive_export():
+    """Download the edition's talks as the community site's archive page, with their recordings."""
+    edition = current_edition()
+    return current_app.response_class(
+        archive_markdown(edition, scheduled_talks()),
+        mimetype="text/markdown",
+        headers={"Content-Disposition": f'attachment; filename="presentations-{edition.key}.md"'},
+    )
 
 
 @bp.get("/programme.md")

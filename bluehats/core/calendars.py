@@ -1,8 +1,8 @@
 """iCalendar files: the day itself, and the programme's talks."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
@@ -16,6 +16,16 @@ if TYPE_CHECKING:  # the core reads proposals' attributes; it never imports the 
 PRODID = "-//DINUM//Journee BlueHats//FR"
 
 
+class Held(Protocol):
+    """An edition as a calendar names it: the current one, or one of the archive."""
+
+    @property
+    def name(self) -> str: ...  # noqa: D102
+
+    @property
+    def place(self) -> str: ...  # noqa: D102
+
+
 def new_calendar(name: str) -> Calendar:
     """Return an empty calendar with its French name."""
     calendar = Calendar()
@@ -27,7 +37,7 @@ def new_calendar(name: str) -> Calendar:
 
 
 def entry(
-    edition: Edition,
+    edition: Held,
     uid: str,
     start: datetime,
     end: datetime,
@@ -75,22 +85,39 @@ def event_calendar(edition: Edition, page_url: str, stamp: datetime) -> bytes:
     return to_ical(calendar)
 
 
-def programme_calendar(edition: Edition, talks: Iterable["Proposal"], page_url: str, stamp: datetime) -> bytes:
-    """Return the programme as an iCalendar file, one event per scheduled talk."""
+def talk_entry(edition: Held, talk: "Proposal", page_url: str, stamp: datetime) -> CalendarEvent:
+    """Return one talk as a calendar event: its public title, then everyone who presents it and its abstract."""
+    assert talk.starts_at and talk.ends_at
+    description = f"{talk.speakers_line}\n\n{talk.abstract}"
+    return entry(
+        edition,
+        f"{talk.reference.lower()}@bluehats",
+        talk.starts_at,
+        talk.ends_at,
+        talk.display_title,
+        description,
+        page_url,
+        stamp,
+    )
+
+
+def programme_calendar(
+    edition: Edition, talks: Iterable["Proposal"], talk_url: Callable[["Proposal"], str], stamp: datetime
+) -> bytes:
+    """Return the programme as an iCalendar file, one event per scheduled talk.
+
+    Breaks are not events: a calendar that subscribes to the programme would fill with « Pause déjeuner » entries
+    that the programme page already shows in their place.
+    """
     calendar = new_calendar(f"Programme – {edition.title}")
     for talk in talks:
         if talk.starts_at and talk.ends_at:
-            description = f"{talk.speaker} ({talk.administration})\n\n{talk.abstract}"
-            calendar.add_component(
-                entry(
-                    edition,
-                    f"{talk.reference.lower()}@bluehats",
-                    talk.starts_at,
-                    talk.ends_at,
-                    talk.title,
-                    description,
-                    page_url,
-                    stamp,
-                )
-            )
+            calendar.add_component(talk_entry(edition, talk, talk_url(talk), stamp))
+    return to_ical(calendar)
+
+
+def talk_calendar(edition: Held, talk: "Proposal", page_url: str, stamp: datetime) -> bytes:
+    """Return one talk as an iCalendar file, with the same event (same UID) as in the programme's calendar."""
+    calendar = new_calendar(f"{talk.display_title} – {edition.name}")
+    calendar.add_component(talk_entry(edition, talk, page_url, stamp))
     return to_ical(calendar)

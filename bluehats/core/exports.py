@@ -4,8 +4,10 @@ import csv
 import html
 import io
 import json
-from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Protocol
+from urllib.parse import quote, urlsplit
 
 import frontmatter
 
@@ -119,3 +121,37 @@ def programme_jekyll(edition: Edition, talks: Iterable["Proposal"], page_url: st
     lines.append("")
     lines.append(f"Programme en ligne\u00a0: {page_url}")
     return frontmatter.dumps(frontmatter.Post("\n".join(lines), **front), sort_keys=False) + "\n"
+
+
+class Dated(Protocol):
+    """An edition as the archive page names it: the current one, or one of the archive."""
+
+    @property
+    def start(self) -> datetime: ...  # noqa: D102
+
+    @property
+    def days(self) -> Sequence[Any]: ...  # noqa: D102
+
+
+# Characters a URL keeps in a Markdown link; others (parentheses, braces, quotes, spaces …) are percent-encoded,
+# so that the link can close neither itself nor open Liquid.
+_URL_SAFE = ":/?#@!$&+,;=%-._~*"
+
+
+def markdown_link(text: str, url: str | None) -> str | None:
+    """Return a Markdown link to an http(s) address, or None for any other address."""
+    if not url or urlsplit(url.strip()).scheme.lower() not in ("http", "https") or not urlsplit(url.strip()).netloc:
+        return None
+    return f"[{jekyll_text(text)}]({quote(url.strip(), safe=_URL_SAFE)})"
+
+
+def archive_markdown(edition: Dated, talks: Iterable["Proposal"]) -> str:
+    """Return an edition's talks as the community site's archive page: one line per talk, with its recording."""
+    year = edition.start.astimezone(PARIS).year
+    title = f"Présentations {'des journées' if len(edition.days) > 1 else 'de la journée'} BlueHats {year}"
+    lines = []
+    for talk in talks:
+        line = f"- {jekyll_text(talk.display_title)}, {jekyll_text(talk.speakers_line)}"
+        link = markdown_link("revoir", talk.video_url)
+        lines.append(f"{line}\u00a0: {link}" if link else line)
+    return frontmatter.dumps(frontmatter.Post("\n".join(lines), title=title), sort_keys=False) + "\n"

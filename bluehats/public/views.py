@@ -1,17 +1,16 @@
 """Routes of the public pages."""
 
-from flask import Blueprint, Response, abort, current_app, jsonify, make_response, render_template
+from flask import Blueprint, Response, current_app, jsonify, make_response, render_template
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from ..core import clock
-from ..core.calendars import event_calendar, programme_calendar
+from ..core.calendars import event_calendar
 from ..core.content import load_page
 from ..core.vocabulary import MessageStatus
-from ..editions import ArchivedEdition, archive, find_edition
+from ..editions import archive
 from ..extensions import db
 from ..models import OutboxMessage
-from ..programme import by_day, is_published, published_at, scheduled_talks
 from ..web.caching import public_page, shared
 from ..web.links import external_url
 from ..web.templating import cfp_key, current_edition
@@ -48,58 +47,10 @@ def event_ics():
     )
 
 
-def public_talks(edition_key: str | None = None) -> list | None:
-    """Return an edition's published programme's talks, or None before publication."""
-    return scheduled_talks(edition_key) if is_published(clock.now(), edition_key) else None
-
-
-def programme_page(shown: ArchivedEdition) -> Response:
-    """Render an edition's programme, day by day, or say it is not published (yet)."""
-    talks = public_talks(shown.key)
-    page = render_template(
-        "public/programme.html",
-        shown=shown,
-        days=by_day(talks) if talks is not None else None,
-        publication=published_at(shown.key),
-    )
-    return shared(make_response(page))
-
-
-@bp.get("/programme")
-def programme():
-    """Show the current edition's programme, or say it is not published yet."""
-    shown = find_edition(current_edition().key)
-    assert shown is not None  # the archive always holds the current edition
-    return programme_page(shown)
-
-
 @bp.get("/editions")
 def editions():
     """List the editions the site has held, each with its dates, place and programme."""
     return shared(make_response(render_template("public/editions.html", editions=archive())))
-
-
-@bp.get("/editions/<edition>/programme")
-def edition_programme(edition: str):
-    """Show an edition's programme as it was published."""
-    shown = find_edition(edition)
-    if shown is None:
-        abort(404)
-    return programme_page(shown)
-
-
-@bp.get("/programme.ics")
-def programme_ics():
-    """Serve the published programme as a calendar, one event per talk (empty before publication)."""
-    page_url = external_url("public.programme")
-    body = programme_calendar(current_edition(), public_talks() or [], page_url, clock.now())
-    return shared(
-        Response(
-            body,
-            mimetype="text/calendar",
-            headers={"Content-Disposition": f'attachment; filename="programme-{current_edition().key}.ics"'},
-        )
-    )
 
 
 @bp.get("/healthz")

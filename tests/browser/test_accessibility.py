@@ -24,8 +24,28 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "RGAAv4"]
 INVITED = "nouvelle@numerique.gouv.fr"
 
 
-def walk(base: str, page, smtp, clock) -> list[tuple[str, str]]:
+def add_cospeakers_breaks_and_recording(app) -> None:
+    """Give the published talk two co-speakers of two administrations, a recording, and the day two breaks."""
+    from bluehats.extensions import db
+    from bluehats.models import Break, CoSpeaker, Proposal
+
+    with app.app_context():
+        talk = db.session.get(Proposal, 1)
+        talk.cospeakers = [
+            CoSpeaker(position=0, first_name="Alexis", last_name="Kauffmann", email="a@x.fr", administration="MENJS"),
+            CoSpeaker(position=1, first_name="Jérémy", last_name="Lal", email="j@x.fr", administration="Debian"),
+        ]
+        talk.video_url = "https://tube.numerique.gouv.fr/w/abc"
+        for label, start, end in (("Accueil", 8, 9), ("Pause déjeuner", 12, 14)):
+            day = datetime(2022, 11, 8, tzinfo=PARIS)
+            db.session.add(Break(edition="osxp-2022", label=label, starts_at=day.replace(hour=start),
+                                 ends_at=day.replace(hour=end)))  # fmt: skip
+        db.session.commit()
+
+
+def walk(app, page, smtp, clock) -> list[tuple[str, str]]:
     """Visit every page in every state; return (name, the HTML the server sent) for each."""
+    base = app.base_url
     documents = []
     page.on(
         "response",
@@ -117,7 +137,9 @@ def walk(base: str, page, smtp, clock) -> list[tuple[str, str]]:
     page.get_by_role("button", name="Publier maintenant").click()
     visit("programme-organisation-publie")
     visit("courriels", "/organisation/courriels?statut=sent")
+    add_cospeakers_breaks_and_recording(app)
     visit("programme-publie", "/programme")
+    visit("intervention", "/programme/BH22-0001")
     clock.set(datetime(2022, 10, 19, tzinfo=PARIS))
     visit("appel-clos", "/proposer")
     visit("donnees-confirmation", "/organisation/donnees/effacer?before=2022-10-15")
@@ -128,7 +150,7 @@ def test_axe_finds_no_violation_on_any_page(live_server, page, smtp, clock):
     axe = Axe()
     failures = []
     base = live_server.base_url
-    for name, html in walk(base, page, smtp, clock):
+    for name, html in walk(live_server, page, smtp, clock):
         for device, viewport in VIEWPORTS.items():
             # Each state is shown again from the HTML the server sent, so that axe sees that exact page.
             page.set_viewport_size(viewport)
@@ -151,7 +173,7 @@ def test_every_page_is_valid_html(live_server, page, smtp, clock, tmp_path):
             "(./dev test l’installe avec npm quand Java et npm sont là)"
         )
     files = []
-    for name, html in walk(live_server.base_url, page, smtp, clock):
+    for name, html in walk(live_server, page, smtp, clock):
         path = tmp_path / f"{name}.html"
         path.write_text(html, encoding="utf-8")
         files.append(path)

@@ -123,9 +123,20 @@ def test_an_organiser_decides_answers_and_publishes_the_programme(live_server, p
 
     visitor = context.browser.new_page()
     visitor.goto(f"{base}/programme")
-    row = visitor.locator("tbody tr").first.inner_text()
+    row = visitor.get_by_role("listitem").filter(has_text=VALID["title"]).first.inner_text()
     assert "9\u00a0h" in row and VALID["title"] in row and "Camille Dupont" in row and "15\u00a0min" in row
     screenshot(visitor, "programme-bureau")
+    # The abstract opens on demand, without JavaScript of ours; the title leads to the talk's page.
+    visitor.get_by_text("Résumé", exact=False).first.click()
+    assert visitor.get_by_text(VALID["abstract"][:40]).is_visible()
+    visitor.set_viewport_size({"width": 360, "height": 740})
+    for url in ("/programme", "/programme/BH22-0001"):
+        visitor.goto(base + url)
+        overflow = visitor.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"{url} déborde de {overflow} px sur un téléphone"
+    visitor.goto(f"{base}/programme")
+    visitor.get_by_role("link", name=VALID["title"]).click()
+    assert visitor.get_by_role("heading", level=1).inner_text() == VALID["title"]
     visitor.close()
 
 
