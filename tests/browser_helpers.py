@@ -76,3 +76,22 @@ def propose(page, base: str, kind: int = 0, duration: int = 2) -> None:
     page.click("label[for=consent]")
     page.get_by_role("button", name="Envoyer ma proposition").click()
     page.wait_for_url(f"{base}/proposer/merci")
+
+
+def read_at_once(app):
+    """Read each answer in full and close it before the test server writes it.
+
+    Werkzeug's development server skips closing an answer when the browser resets the connection
+    while it drains the request (Chromium does, for an abandoned favicon): the open static file
+    would then surface as a ResourceWarning in a later test.
+    """
+
+    def wsgi(environ, start_response):
+        answer = app(environ, start_response)
+        try:
+            return [b"".join(answer)]
+        finally:
+            if hasattr(answer, "close"):
+                answer.close()
+
+    return wsgi

@@ -9,7 +9,7 @@ from werkzeug.serving import make_server
 
 from bluehats.admin.accounts import add_organiser
 
-from browser_helpers import ORGANISER
+from browser_helpers import ORGANISER, read_at_once
 from helpers import free_port
 
 CHROMIUM = os.environ.get("BLUEHATS_CHROMIUM", "/usr/bin/chromium")
@@ -64,25 +64,6 @@ def live_server(make_app, smtp):
     yield app
     server.shutdown()
     thread.join()
-
-
-def read_at_once(app):
-    """Read each answer in full and close it before the test server writes it.
-
-    Werkzeug's development server skips closing an answer when the browser resets the connection
-    while it drains the request (Chromium does, for an abandoned favicon): the open static file
-    would then surface as a ResourceWarning in a later test.
-    """
-
-    def wsgi(environ, start_response):
-        answer = app(environ, start_response)
-        try:
-            return [b"".join(answer)]
-        finally:
-            if hasattr(answer, "close"):
-                answer.close()
-
-    return wsgi
 
 
 @pytest.fixture
