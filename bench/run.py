@@ -39,10 +39,14 @@ from servers import serve_nginx  # noqa: E402
 WORKERS, THREADS = 2, 4  # the same for the floor and the site
 ORGANISER = ("bench@numerique.gouv.fr", "une phrase de passe de banc")
 TARGETS = {
-    "get_home": ("GET / ≥ 0,8 × le plancher", lambda r: r["ratio"] >= 0.8),
-    "get_form": ("GET /proposer ≥ 0,6 × le plancher", lambda r: r["ratio"] >= 0.6),
-    "post_form": ("POST /proposer ≥ 0,3 × le plancher, sans erreur", lambda r: r["ratio"] >= 0.3 and r["errors"] == 0),
-    "conditional_home": ("GET / conditionnel (304) ≥ 0,95 × le plancher", lambda r: r["ratio"] >= 0.95),
+    # The targets of the redesign (issue 11): pages through Flask's routing, no layer in front of it.
+    "get_home": ("GET / ≥ 0,7 × le plancher", lambda r: r["ratio"] >= 0.7),
+    "get_form": ("GET /proposer ≥ 0,45 × le plancher", lambda r: r["ratio"] >= 0.45),
+    "post_form": (
+        "POST /proposer : 99e centile < 100 ms à 16 connexions, sans erreur",
+        lambda r: r["p99_ms"] < 100 and r["errors"] == 0,
+    ),
+    "conditional_home": ("GET / conditionnel (304) ≥ 0,8 × le plancher", lambda r: r["ratio"] >= 0.8),
     "outbox": ("Envoi de la file ≥ 300 courriels/s", lambda r: r["mails_per_second"] >= 300),
     "admin_list": ("Liste (10 000 propositions) ≤ 50 ms en médiane", lambda r: r["p50_ms"] <= 50),
     "admin_search": ("Recherche (10 000 propositions) ≤ 50 ms en médiane", lambda r: r["p50_ms"] <= 50),
@@ -219,6 +223,10 @@ def seed_proposals(database: str, count: int) -> None:
     now = datetime.now(UTC)
     rows = [
         {
+            # The 2022 edition's references, as the form would have numbered them.
+            "edition": "osxp-2022",
+            "number": index + 1,
+            "reference": f"BH22-{index + 1:04d}",
             "first_name": f"Prénom{index}",
             "last_name": f"Nom{index}",
             "email": f"agent{index}@exemple.gouv.fr",
