@@ -54,7 +54,7 @@ def test_mistakes_focus_the_summary_whose_links_lead_to_each_field(live_server, 
     assert page.input_value("#title") == "Hop"
     described = page.get_attribute("#title", "aria-describedby")
     assert "title-messages" in described
-    assert "entre 5 et 150 caractères" in page.inner_text("#title-messages")
+    assert "entre 5 et 150\u00a0caractères" in page.inner_text("#title-messages")
 
 
 def test_the_counter_follows_typing(live_server, page):
