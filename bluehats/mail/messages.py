@@ -144,3 +144,15 @@ def withdrawal_confirmation(proposal: Proposal) -> Mail:
         reply_to=edition.contact,
         proposal=proposal,
     )
+
+
+def private_links(proposals: list[Proposal]) -> Mail:
+    """Send an address the private links of its proposals, to that address only (« Retrouver mon lien »)."""
+    edition = current_edition()
+    return compose(
+        "private_links",
+        [proposals[0].email],
+        f"{edition.brand} : vos liens personnels",
+        reply_to=edition.contact,
+        links=[(proposal, private_url(proposal)) for proposal in proposals],
+    )

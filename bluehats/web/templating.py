@@ -10,7 +10,7 @@ from ..core import clock
 from ..core.dates import format_date, format_datetime, format_time
 from ..core.edition import Edition, cfp_state
 from ..core.typography import french_text
-from ..core.vocabulary import Change, Decision, Kind, MessageStatus, Publication, Status
+from ..core.vocabulary import Change, Decision, Kind, MessageStatus, Publication, Standing, Status
 from .links import external_url
 
 
@@ -38,7 +38,13 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["form_errors"] = form_errors
     # Templates compare codes with the enums themselves, never with strings.
     app.jinja_env.globals.update(
-        Change=Change, Decision=Decision, Kind=Kind, MessageStatus=MessageStatus, Publication=Publication, Status=Status
+        Change=Change,
+        Decision=Decision,
+        Kind=Kind,
+        MessageStatus=MessageStatus,
+        Publication=Publication,
+        Standing=Standing,
+        Status=Status,
     )
 
     @app.context_processor

@@ -85,6 +85,7 @@ def test_the_speaker_edits_then_withdraws_through_the_private_link(live_server, 
     link = re.search(r"http://\S+/proposition/\S+", mail.get_body(("plain",)).get_content()).group(0)
     page.goto(link)
     screenshot(page, "page-personnelle-bureau")
+    page.get_by_text("Modifier ma proposition").click()
     page.fill("#title", "Un titre encore plus clair")
     page.get_by_role("button", name="Enregistrer les modifications").click()
     page.wait_for_selector("text=Modification enregistrée (titre)")
