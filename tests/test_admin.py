@@ -435,7 +435,7 @@ def test_back_office_exports_are_filtered_and_safe(app, client, admin):
     raw = answer.data
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
-    assert [(row["title"], row["first_name"]) for row in rows] == [("'=1+1 un titre piégé", "'-Zoé")]
+    assert [(row["Titre"], row["Prénom"]) for row in rows] == [("'=1+1 un titre piégé", "'-Zoé")]
     records = json.loads(admin.get("/organisation/export.json?vue=acceptees").data)
     assert [record["reference"] for record in records] == ["BH22-0001"]
     assert admin.get("/organisation/intervenants.txt").get_data(as_text=True) == "agent0@culture.gouv.fr\n"

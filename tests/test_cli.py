@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from bluehats.core.clock import PARIS
+from bluehats.core.vocabulary import Decision
 from bluehats.extensions import db
 from bluehats.models import OutboxMessage, Proposal
 
@@ -28,7 +29,11 @@ def test_json_export_lists_what_was_stored(app, client):
     assert first["status"] == "submitted"
     assert first["created_at"] == "2022-10-10T12:30:00+00:00"
     expected = {*VALID.keys() - {"consent", "website"}, "reference", "status", "created_at"}
-    assert set(first) == expected | {"edition", "decision", "preferred_day", "cospeakers"}
+    assert set(first) >= expected | {"edition", "decision", "preferred_day", "cospeakers"}
+    assert set(first) - expected == {
+        *("edition", "decision", "preferred_day", "cospeakers"),
+        *("decided_at", "answered_at", "confirmed_at", "starts_at", "ends_at", "notes"),
+    }
     assert (first["edition"], first["decision"], first["cospeakers"]) == ("osxp-2022", None, [])
     assert records[1]["job_title"] == ""
 
@@ -49,25 +54,55 @@ def test_csv_export_opens_in_a_french_spreadsheet(app, client):
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
     assert len(rows) == 1
     row = rows[0]
-    assert row["title"] == '\'=HYPERLINK("http://evil";"clic")'
-    assert row["first_name"] == "'+33 Élodie"
-    assert row["last_name"] == "'-Müller-Ñ"
-    assert row["administration"] == "'@Ministère"
-    assert row["abstract"] == VALID["abstract"]
+    assert row["Titre"] == '\'=HYPERLINK("http://evil";"clic")'
+    assert row["Prénom"] == "'+33 Élodie"
+    assert row["Nom"] == "'-Müller-Ñ"
+    assert row["Administration"] == "'@Ministère"
+    assert row["Description"] == VALID["abstract"]
     assert list(row) == [
-        "reference",
-        "status",
-        "created_at",
-        "first_name",
-        "last_name",
-        "email",
-        "administration",
-        "job_title",
-        "title",
-        "abstract",
-        "kind",
-        "duration",
+        *("Référence", "État", "Reçue le", "Prénom", "Nom", "Adresse électronique", "Administration"),
+        *("Fonction", "Titre", "Description", "Type", "Durée (minutes)", "Jour préféré", "Co-intervenant·es"),
+        *("Décision", "Réponse envoyée le", "Participation confirmée le", "Créneau : jour", "Créneau : heure"),
+        "Notes internes",
     ]
+    # Labels, not codes; Paris time to the minute, as a French spreadsheet reads a date.
+    assert (row["État"], row["Type"], row["Décision"]) == ("Reçue", "Retour d’expérience", "À décider")
+    assert row["Reçue le"] == "10/10/2022 14:30"
+
+
+def test_csv_export_has_what_it_takes_to_decide(app, client, clock):
+    from bluehats.admin.operations import add_note
+    from bluehats.decisions import decide, send_decisions
+    from bluehats.programme import place_talk
+    from bluehats.web.templating import current_edition
+
+    submit(
+        client,
+        **{"cospeakers-0-first_name": "Jérémy", "cospeakers-0-last_name": "Lal", "cospeakers-0-email": "j@debian.org"},
+        **{"cospeakers-0-administration": "Debian"},
+    )
+    clock.set(datetime(2022, 10, 21, 10, 0, tzinfo=PARIS))
+    with app.test_request_context():
+        add_note(1, "orga@numerique.gouv.fr", "Très attendu")
+        decide(1, Decision.ACCEPTED, "orga@numerique.gouv.fr")
+        send_decisions("orga@numerique.gouv.fr")
+        place_talk(current_edition(), "BH22-0001", datetime(2022, 11, 8, 9, 30, tzinfo=PARIS))
+    raw = app.test_cli_runner().invoke(args=["proposals", "export", "--format", "csv"]).stdout_bytes
+    [row] = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    assert row["Décision"] == "Acceptée"
+    assert row["Réponse envoyée le"] == "21/10/2022 10:00"
+    assert row["Participation confirmée le"] == ""
+    assert (row["Créneau : jour"], row["Créneau : heure"]) == ("08/11/2022", "09:30–09:45")
+    assert row["Co-intervenant·es"] == "Jérémy Lal (Debian, j@debian.org)"
+    assert row["Notes internes"] == "21/10/2022 10:00, orga@numerique.gouv.fr : Très attendu"
+    records = json.loads(app.test_cli_runner().invoke(args=["proposals", "export", "--format", "json"]).stdout)
+    record = records[0]
+    assert record["decision"] == "accepted" and record["status"] == "submitted"
+    assert record["cospeakers"] == [
+        {"first_name": "Jérémy", "last_name": "Lal", "email": "j@debian.org", "administration": "Debian"}
+    ]
+    assert record["starts_at"] == "2022-11-08T08:30:00+00:00"
+    assert record["notes"][0]["text"] == "Très attendu"
 
 
 def test_export_of_an_empty_base(app):
