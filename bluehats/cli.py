@@ -13,6 +13,7 @@ from sqlalchemy import select, update
 from .admin import accounts
 from .core import clock
 from .core.exports import csv_rows, json_chunks
+from .core.typography import plural
 from .core.vocabulary import MessageStatus
 from .decisions import answer_time, send_decisions
 from .extensions import db
@@ -59,7 +60,7 @@ def deliver_command(watch: bool, reclaim: bool) -> None:
 
 def print_report(report: outbox.DeliveryReport) -> None:
     """Print what a delivery run did."""
-    click.echo(f"{report.sent} envoyé(s), {report.retried} à réessayer, {report.failed} en échec.")
+    click.echo(f"{plural(report.sent, 'envoyé')}, {report.retried} à réessayer, {report.failed} en échec.")
     for error in report.errors:
         click.echo(f"  {error}", err=True)
 
@@ -69,8 +70,9 @@ def print_held_claims() -> None:
     held = outbox.held_claims(clock.now())
     if held:
         until = when(max(row.claimed_until for row in held))
+        reserved = plural(len(held), "courriel réservé", "courriels réservés")
         click.echo(
-            f"{len(held)} courriel(s) réservé(s) par un autre envoi jusqu’à {until}, puis repris par l’envoi "
+            f"{reserved} par un autre envoi jusqu’à {until}, puis repris par l’envoi "
             "suivant ; si cet envoi a été interrompu et qu’aucun autre ne tourne, "
             "flask outbox deliver --reclaim les envoie tout de suite."
         )
@@ -97,7 +99,7 @@ def list_command(show_all: bool) -> None:
         if message.id in held:
             due = f"réservé jusqu’à {when(held[message.id])}"
         click.echo(
-            f"{message.id}\t{message.status}\t{message.attempts} essai(s)\t{due}\t"
+            f"{message.id}\t{message.status}\t{plural(message.attempts, 'essai')}\t{due}\t"
             f"{', '.join(message.recipients)}\t{message.subject}"
             + (f"\t{message.last_error}" if message.last_error else "")
         )
@@ -127,7 +129,7 @@ def purge_command(before: datetime) -> None:
     """Erase the personal data of the proposals received before DATE (data-protection duty)."""
     cutoff = datetime.combine(date(before.year, before.month, before.day), day_time(), tzinfo=clock.PARIS)
     count = purge_before(cutoff.astimezone(UTC))
-    click.echo(f"{count} proposition(s) anonymisée(s).")
+    click.echo(f"{plural(count, 'proposition anonymisée', 'propositions anonymisées')}.")
 
 
 def purge_before(cutoff: datetime) -> int:
@@ -193,7 +195,8 @@ def send_decisions_command() -> None:
     """Queue the answers of every decided proposal not yet answered; they leave on the answer date."""
     messages = send_decisions("ligne de commande")
     leaves = answer_time(clock.now())
-    click.echo(f"{len(messages)} réponse(s) mise(s) en file d’envoi, départ le {leaves.isoformat(timespec='minutes')}.")
+    queued = plural(len(messages), "réponse mise", "réponses mises")
+    click.echo(f"{queued} en file d’envoi, départ le {leaves.isoformat(timespec='minutes')}.")
 
 
 def init_app(app: Flask) -> None:

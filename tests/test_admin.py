@@ -265,7 +265,10 @@ def test_answers_are_queued_for_the_answer_date_and_leave_only_then(app, client,
     accept_and_decline(app, client, admin)
     before = len(smtp.messages)
     page = text_of(admin.get("/organisation/reponses").get_data(as_text=True))
-    assert "2 propositions décidées sans réponse envoyée (1 acceptée(s), 1 refusée(s))" in page
+    assert "2 propositions décidées sans réponse envoyée (1 acceptée, 1 refusée)" in page
+    # The decisions about to leave are listed, one line each, before the button.
+    listed = page.split("Réponses sur le point de partir")[1].split("Envoyer les réponses")[0]
+    assert "BH22-0001" in listed and "Acceptée" in listed and "BH22-0002" in listed and "Refusée" in listed
     assert "partiront le 21 octobre 2022 à 9 h" in page
     assert (
         post(admin, "/organisation/reponses/envoyer", page="/organisation/reponses", confirm="oui").status_code == 303
@@ -284,7 +287,7 @@ def test_answers_are_queued_for_the_answer_date_and_leave_only_then(app, client,
     )
     clock.set(ANSWER_DATE + timedelta(minutes=1))
     result = app.test_cli_runner().invoke(args=["outbox", "deliver"])
-    assert "2 envoyé(s)" in result.output
+    assert "2 envoyés," in result.output
     [accepted] = [m for m in smtp.to(VALID["email"]) if "retenue" in m["Subject"]]
     assert plain(accepted["Subject"]) == f"Journée BlueHats : votre intervention « {VALID['title']} » est retenue"
     body = plain(accepted.get_body(("plain",)).get_content())
@@ -306,9 +309,9 @@ def test_decisions_send_from_the_command_line(app, client, admin, smtp, clock):
     accept_and_decline(app, client, admin)
     clock.set(ANSWER_DATE + timedelta(hours=1))  # after the answer date, they leave at once
     result = app.test_cli_runner().invoke(args=["decisions", "send"])
-    assert "2 réponse(s) mise(s) en file d’envoi" in result.output
+    assert "2 réponses mises en file d’envoi" in result.output
     assert len([m for m in smtp.messages if "retenue" in m["Subject"]]) == 1
-    assert "0 réponse(s)" in app.test_cli_runner().invoke(args=["decisions", "send"]).output
+    assert "0 réponse mise en file" in app.test_cli_runner().invoke(args=["decisions", "send"]).output
 
 
 def test_the_accepted_speaker_confirms_through_the_private_link(app, client, admin, smtp, clock):
@@ -333,11 +336,30 @@ def test_templates_are_editable_previewed_and_checked(app, client, admin, smtp, 
     page = admin.get("/organisation/reponses").get_data(as_text=True)
     assert "Objet : Journée BlueHats : votre intervention « Titre de l’intervention » est retenue" in text_of(page)
     answer = save_template(admin, "Bravo {prenom} !", "Chère {prenom} {nom}, {inconnu}")
+    assert answer.status_code == 200  # shown again as typed, with its error, and not saved
+    page = text_of(answer.get_data(as_text=True))
+    assert "Variable inconnue : {inconnu} (elle serait envoyée telle quelle)" in page
+    assert "Ce modèle n’est pas enregistré" in page
+    # An accented name looks right to a person and would be sent as typed: refused, with what was meant.
+    page = text_of(save_template(admin, "Bravo {prénom} !", "Chère {Titre}").get_data(as_text=True))
+    assert "Vouliez-vous écrire {prenom} au lieu de {prénom} ?" in page
+    assert "Vouliez-vous écrire {titre} au lieu de {Titre} ?" in page
+    assert "Bravo {prénom}" not in text_of(admin.get("/organisation/reponses").get_data(as_text=True))
+    # The preview follows the text without saving it.
+    token = form_token(admin.get("/organisation/reponses").get_data(as_text=True))
+    draft = {"accepted-subject": "Essai {titre}", "accepted-body": "Bonjour {prenom}", "csrf_token": token}
+    page = text_of(admin.post("/organisation/reponses/accepted/apercu", data=draft).get_data(as_text=True))
+    assert "Aperçu du texte ci-contre, non enregistré Objet : Essai Titre de l’intervention" in page
+    assert "Essai" not in text_of(admin.get("/organisation/reponses").get_data(as_text=True))
+    answer = save_template(
+        admin, "Bravo {prenom} !", "Chère {prenom} {nom},\nvotre sujet « {titre} » ({duree} min) : {lien}"
+    )
     assert answer.status_code == 303
-    page = text_of(admin.get("/organisation/reponses").get_data(as_text=True))
-    assert "Variable inconnue : {inconnu}" in page
-    save_template(admin, "Bravo {prenom} !", "Chère {prenom} {nom},\nvotre sujet « {titre} » ({duree} min) : {lien}")
-    page = text_of(admin.get("/organisation/reponses").get_data(as_text=True))
+    assert answer.headers["Location"].endswith("/organisation/reponses?enregistre=accepted#enregistre-accepted")
+    html = admin.get(answer.headers["Location"]).get_data(as_text=True)
+    section = html.split('id="modele-accepted"')[1].split("</section>")[0]
+    assert 'id="enregistre-accepted" role="status" tabindex="-1"' in section and "Modèle enregistré" in section
+    page = text_of(html)
     assert "Objet : Bravo Camille !" in page
     assert (
         "Chère Camille Dupont, votre sujet « Titre de l’intervention » (15 min) : http://bluehats.test/proposition/"

@@ -116,7 +116,7 @@ def test_purge_erases_personal_data_before_the_date(app, client, clock):
     submit(client, email="autre.agent@culture.gouv.fr")
     result = app.test_cli_runner().invoke(args=["proposals", "purge", "--before", "2022-10-11"])
     assert result.exit_code == 0
-    assert "1 proposition(s) anonymisée(s)." in result.output
+    assert "1 proposition anonymisée." in result.output
     with app.app_context():
         old, recent = db.session.scalars(select(Proposal).order_by(Proposal.id)).all()
         assert (old.first_name, old.last_name, old.email, old.abstract) == ("", "", "", "")
@@ -128,7 +128,7 @@ def test_purge_erases_personal_data_before_the_date(app, client, clock):
         )
         assert mails == 0
     again = app.test_cli_runner().invoke(args=["proposals", "purge", "--before", "2022-10-11"])
-    assert "0 proposition(s)" in again.output
+    assert "0 proposition anonymisée" in again.output
 
 
 def test_purge_needs_a_valid_date(app):

@@ -58,3 +58,9 @@ def french_html(html: str) -> str:
         else:
             out.append(french_text(piece))
     return "".join(out)
+
+
+def plural(count: int, singular: str, several: str | None = None) -> str:
+    """Return « 1 réponse », « 3 réponses », « 0 réponse » (French: the plural starts at 2)."""
+    word = singular if abs(count) < 2 else several or " ".join(part + "s" for part in singular.split(" "))
+    return f"{count} {word}"

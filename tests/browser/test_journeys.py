@@ -113,7 +113,7 @@ def test_an_organiser_decides_answers_and_publishes_the_programme(live_server, p
     page.goto(f"{base}/organisation/reponses")
     page.click("label[for=confirm]")
     page.get_by_role("button", name="Envoyer les réponses").click()
-    page.wait_for_selector("text=1 réponse(s) mise(s) en file d’envoi")
+    page.wait_for_selector("text=1 réponse mise en file d’envoi")
     assert any("est retenue" in mail["Subject"] for mail in smtp.to(VALID["email"]))
     page.goto(f"{base}/organisation/programme")
     page.get_by_role("button", name="Horaires à la suite, dans cet ordre").click()
