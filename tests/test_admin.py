@@ -490,3 +490,58 @@ def test_mails_page_retries_a_failed_one_and_cancels_a_pending_one(app, client, 
     with app.app_context():
         assert db.session.get(OutboxMessage, failed_id).status == "pending"
         assert db.session.get(OutboxMessage, pending_id).status == "cancelled"
+
+
+def test_the_history_is_in_order_and_says_what_an_edit_changed(app, client, admin, smtp, clock):
+    submit(client)
+    link = re.search(
+        r"http://bluehats\.test(/proposition/\S+)", smtp.to(VALID["email"])[0].get_body(("plain",)).get_content()
+    )
+    clock.advance(hours=1)
+    decide(admin, 1, "accepted")
+    clock.advance(hours=1)
+    page = client.get(link.group(1)).get_data(as_text=True)
+    data = {key: value for key, value in VALID.items() if key not in {"email", "consent", "website"}}
+    client.post(
+        link.group(1), data={**data, "title": "Un titre retouché", "duration": "20", "csrf_token": form_token(page)}
+    )
+    clock.advance(hours=1)
+    post(admin, "/organisation/propositions/1/notes", page="/organisation/propositions/1", text="Très attendu")
+    html = admin.get("/organisation/propositions/1").get_data(as_text=True)
+    history = text_of(html.split('id="historique"')[1].split("</ol>")[0])
+    order = ["Proposition reçue", "Décision", "Modifiée par la personne (a changé : titre, durée)"]
+    positions = [history.index(step) for step in order]
+    assert positions == sorted(positions), history
+    # Each mail sits at its own moment, not gathered at the end.
+    assert history.index("Courriel envoyé") < history.index("Décision")
+    assert "Très attendu" not in history  # notes have their own section
+
+
+def test_the_detail_keeps_the_lists_filters_and_goes_to_the_previous_and_next(app, admin):
+    seed(app, 3)
+    listing = admin.get("/organisation/propositions?tri=anciennes&type=retour-experience").get_data(as_text=True)
+    href = re.search(r'href="(/organisation/propositions/2\?[^"]+)"', listing).group(1).replace("&amp;", "&")
+    assert "tri=anciennes" in href and "type=retour-experience" in href
+    page = admin.get(href).get_data(as_text=True).replace("&amp;", "&")
+    back = re.search(r'href="([^"]+)">Retour à la liste', page).group(1)
+    assert back.startswith("/organisation/propositions?") and "tri=anciennes" in back
+    previous = re.search(r'href="([^"]+)" rel="prev"', page).group(1)
+    following = re.search(r'href="([^"]+)" rel="next"', page).group(1)
+    assert previous.startswith("/organisation/propositions/1?") and following.startswith(
+        "/organisation/propositions/3?"
+    )
+    first = admin.get(previous).get_data(as_text=True)
+    assert 'rel="prev"' not in first and 'rel="next"' in first
+
+
+def test_the_login_page_shows_the_public_neither_the_menu_nor_a_command(client):
+    text = text_of(client.get("/organisation/connexion").get_data(as_text=True))
+    assert "Tableau de bord" not in text and "Courriels" not in text
+    assert "flask" not in text
+    assert "Proposer une intervention" in text  # the site's own menu
+
+
+def test_accepted_speakers_are_called_retenu_es(app, admin):
+    seed(app, 1)
+    decide(admin, 1, "accepted")
+    assert "intervenant·es retenu·es" in text_of(admin.get("/organisation/programme").get_data(as_text=True))

@@ -6,13 +6,14 @@ from ..core.people import speakers_line
 from ..core.vocabulary import Decision, Kind
 from ..decisions import decide
 from ..extensions import db
+from ..history import timeline
 from ..models import Proposal
 from ..proposals.operations import renew_private_link
 from ..web.templating import current_edition
 from .blueprint import actor, bp
 from .forms import NoteForm
 from .operations import add_note, restore_spam
-from .queries import SORTS, VIEWS, Filters, list_page, past_editions, view_counts
+from .queries import SORTS, VIEWS, Filters, list_page, neighbours, past_editions, view_counts
 from .queries import dashboard as compute_dashboard
 
 
@@ -61,9 +62,16 @@ def proposal_detail(proposal_id: int):
 
 
 def show_detail(proposal: Proposal, note_form: NoteForm) -> str:
-    """Render a proposal's page."""
+    """Render a proposal's page, with the list it was opened from: back to it, previous and next."""
+    filters = request_filters()
     return render_template(
-        "admin/detail.html", proposal=proposal, note_form=note_form, speakers_default=speakers_line(proposal.people)
+        "admin/detail.html",
+        proposal=proposal,
+        note_form=note_form,
+        speakers_default=speakers_line(proposal.people),
+        filters=filters,
+        around=neighbours(filters, proposal.id),
+        timeline=timeline(proposal),
     )
 
 

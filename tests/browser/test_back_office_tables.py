@@ -54,3 +54,21 @@ def test_back_office_tables_fit_a_desktop(live_server, page, width, path):
         assert page.locator("#tri option:checked").inner_text() == "Les plus récentes"
         assert page.evaluate(SELECT_FITS, "tri"), "« Les plus récentes » is cut in its select"
     screenshot(page, f"organisation-{path.split('/')[2].split('?')[0]}-{width}")
+
+
+def test_an_organiser_walks_the_list_through_the_detail_pages_and_back(live_server, page):
+    long_proposals(live_server)
+    base = live_server.base_url
+    page.goto(f"{base}/organisation/connexion")
+    assert page.locator("#navigation").get_by_text("Tableau de bord").count() == 0  # the public sees no back office
+    assert "flask" not in page.inner_text("main")
+    log_in(page, base)
+    page.goto(f"{base}/organisation/propositions?tri=anciennes")
+    page.locator("tbody a").first.click()
+    assert "(0)" in page.inner_text("h1")
+    page.get_by_role("link", name="Proposition suivante").click()
+    assert "(1)" in page.inner_text("h1")
+    screenshot(page, "organisation-proposition-suivante")
+    page.get_by_role("link", name="Retour à la liste").click()
+    assert "tri=anciennes" in page.url
+    assert page.input_value("#tri") == "anciennes"
