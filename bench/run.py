@@ -75,6 +75,8 @@ def site_env(folder: Path, database: str) -> dict[str, str]:
         "FLASK_SQLALCHEMY_DATABASE_URI": database,
         "FLASK_BLUEHATS_MAIL_DELIVERY": "worker",
         "FLASK_BLUEHATS_SITE_URL": "http://127.0.0.1",
+        "FLASK_BLUEHATS_PUBLISHER": "DINUM, 20 avenue de Ségur, 75007 Paris",
+        "FLASK_BLUEHATS_HOST": "Hébergeur de test, 1 rue de l’Exemple, 75001 Paris, 01 23 45 67 89",
         "FLASK_BLUEHATS_ORGANISER_EMAILS": '["orga@numerique.gouv.fr"]',
         "FLASK_BLUEHATS_CFP_DEADLINE": (datetime.now(UTC) + timedelta(days=30)).isoformat(),
         "FLASK_SESSION_COOKIE_SECURE": "false",

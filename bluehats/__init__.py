@@ -66,7 +66,7 @@ def register_migrations(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Mount the site's parts."""
     from .admin import bp as admin_bp
-    from .proposals import talk  # noqa: F401 - adds the accepted talk's routes to the blueprint
+    from .proposals import find_link, talk  # noqa: F401 - add « retrouver mon lien » and the talk's routes
     from .proposals.views import bp as proposals_bp
     from .public import slides  # noqa: F401 - adds the slides' download to the blueprint
     from .public.views import bp as public_bp

@@ -15,6 +15,7 @@ from .admin import accounts, operations
 from .core import clock
 from .core.dates import day_start
 from .core.exports import csv_rows, json_chunks
+from .core.typography import plural
 from .core.vocabulary import MessageStatus
 from .decisions import answer_time, send_decisions, unanswered
 from .extensions import db
@@ -83,7 +84,7 @@ def pending_now() -> int:
 
 def print_report(report: outbox.DeliveryReport) -> None:
     """Print what a delivery run did."""
-    click.echo(f"{report.sent} envoyé(s), {report.retried} à réessayer, {report.failed} en échec.")
+    click.echo(f"{plural(report.sent, 'envoyé')}, {report.retried} à réessayer, {report.failed} en échec.")
     for error in report.errors:
         click.echo(f"  {error}", err=True)
 
@@ -93,8 +94,9 @@ def print_held_claims() -> None:
     held = outbox.held_claims(clock.now())
     if held:
         until = when(max(row.claimed_until for row in held))
+        reserved = plural(len(held), "courriel réservé", "courriels réservés")
         click.echo(
-            f"{len(held)} courriel(s) réservé(s) par un autre envoi jusqu’à {until}, puis repris par l’envoi "
+            f"{reserved} par un autre envoi jusqu’à {until}, puis repris par l’envoi "
             "suivant ; si cet envoi a été interrompu et qu’aucun autre ne tourne, "
             "flask outbox deliver --reclaim les envoie tout de suite."
         )
@@ -121,7 +123,7 @@ def list_command(show_all: bool) -> None:
         if message.id in held:
             due = f"réservé jusqu’à {when(held[message.id])}"
         click.echo(
-            f"{message.id}\t{message.status}\t{message.attempts} essai(s)\t{due}\t"
+            f"{message.id}\t{message.status}\t{plural(message.attempts, 'essai')}\t{due}\t"
             f"{', '.join(message.recipients)}\t{message.subject}"
             + (f"\t{message.last_error}" if message.last_error else "")
         )
@@ -153,7 +155,7 @@ def purge_command(before: datetime) -> None:
     total = db.session.scalar(select(func.count()).where(Proposal.created_at < cutoff, Proposal.purged_at.is_(None)))
     with progress(total, "Anonymisation") as advance:
         count = operations.purge_before(cutoff, "ligne de commande", advance)
-    click.echo(f"{count} proposition(s) anonymisée(s).")
+    click.echo(f"{plural(count, 'proposition anonymisée', 'propositions anonymisées')}.")
 
 
 @organisers_cli.command("add")
@@ -195,7 +197,8 @@ def send_decisions_command() -> None:
     with progress(len(unanswered()), "Réponses") as advance:
         messages = send_decisions("ligne de commande", advance)
     leaves = answer_time(clock.now())
-    click.echo(f"{len(messages)} réponse(s) mise(s) en file d’envoi, départ le {leaves.isoformat(timespec='minutes')}.")
+    queued = plural(len(messages), "réponse mise", "réponses mises")
+    click.echo(f"{queued} en file d’envoi, départ le {leaves.isoformat(timespec='minutes')}.")
 
 
 def init_app(app: Flask) -> None:

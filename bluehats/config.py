@@ -29,6 +29,9 @@ DEFAULTS: dict[str, Any] = {
     "BLUEHATS_SITE_URL": None,  # the site's public address: every absolute link is built from it
     "BLUEHATS_PROGRAMME_MINUTES": None,  # None: the sum of the edition's days
     "BLUEHATS_EVENT": None,  # None: the 2022 announcement shipped in bluehats/content/
+    # Who publishes and who hosts the site, as the legal notice must say (LCEN, art. 6): required in production.
+    "BLUEHATS_PUBLISHER": None,
+    "BLUEHATS_HOST": None,
     "MAIL_SERVER": None,
     "MAIL_PORT": 25,
     "MAIL_DEFAULT_SENDER": "Journée BlueHats <logiciels-libres@data.gouv.fr>",
@@ -105,9 +108,11 @@ def derive_settings(app: Flask) -> None:
             address.strip() for address in config["BLUEHATS_ORGANISER_EMAILS"].split(",") if address.strip()
         ]
     if not config["BLUEHATS_ORGANISER_EMAILS"]:
-        log.warning("BLUEHATS_ORGANISER_EMAILS is empty: no organiser will be told of new proposals")
+        warn_once(app, NO_ORGANISERS)
     config["BLUEHATS_EVENT"] = announcement_path(config["BLUEHATS_EVENT"])
     config["BLUEHATS_SITE_URL"] = site_url(app)
+    for key, required in LEGAL_PARTIES.items():
+        config[key] = legal_party(key, config[key], required, production=not (app.debug or app.testing))
     if config["TRUSTED_HOSTS"] is None and not (app.debug or app.testing):
         config["TRUSTED_HOSTS"] = [urlsplit(config["BLUEHATS_SITE_URL"]).hostname, *LOOPBACK]
     if config["SESSION_COOKIE_SECURE"] is None:
@@ -145,8 +150,76 @@ def site_url(app: Flask) -> str:
             "BLUEHATS_SITE_URL est obligatoire quand les courriels partent (par exemple "
             "FLASK_BLUEHATS_SITE_URL=https://bluehats.exemple.gouv.fr) : les liens des courriels en dépendent."
         )
-    log.warning("BLUEHATS_SITE_URL is not set: links in mails and calendars will point to %s", DEVELOPMENT_URL)
+    warn_once(app, NO_SITE_URL)
     return DEVELOPMENT_URL
+
+
+NO_ORGANISERS = (
+    "BLUEHATS_ORGANISER_EMAILS est vide : aucun organisateur ne sera prévenu des nouvelles propositions. "
+    'Indiquez leurs adresses dans instance/config.py (BLUEHATS_ORGANISER_EMAILS = ["orga@exemple.gouv.fr"]) '
+    "ou dans la variable FLASK_BLUEHATS_ORGANISER_EMAILS."
+)
+NO_SITE_URL = (
+    f"BLUEHATS_SITE_URL n’est pas renseignée : les liens des courriels et des agendas mèneront à {DEVELOPMENT_URL}. "
+    'Indiquez l’adresse publique du site dans instance/config.py (BLUEHATS_SITE_URL = "https://…") '
+    "ou dans la variable FLASK_BLUEHATS_SITE_URL."
+)
+# What this process has already said, per installation: an app built twice (a command, a test) says it once.
+_SAID: set[tuple[str, str]] = set()
+SAID_FILE = ".avertissements"
+
+
+def warn_once(app: Flask, message: str) -> None:
+    """Log a configuration warning once per process, and on the command line once per installation.
+
+    Every `flask …` command is a new process: without the note kept in instance/, each would repeat it.
+    """
+    key = (app.instance_path, message)
+    if key in _SAID:
+        return
+    _SAID.add(key)
+    if os.environ.get("FLASK_RUN_FROM_CLI") == "true" and not app.testing:
+        said = Path(app.instance_path) / SAID_FILE
+        with contextlib.suppress(OSError):
+            if message in said.read_text(encoding="utf-8").splitlines():
+                return
+        with contextlib.suppress(OSError):
+            Path(app.instance_path).mkdir(mode=0o700, parents=True, exist_ok=True)
+            with said.open("a", encoding="utf-8") as file:
+                file.write(message + "\n")
+    log.warning(message)
+
+
+# The legal notice's parties and the details each must give when set as a mapping.
+LEGAL_PARTIES = {"BLUEHATS_PUBLISHER": ("name", "address"), "BLUEHATS_HOST": ("name", "address", "phone")}
+LEGAL_KEYS = {"name", "address", "phone", "email", "director"}
+
+
+def legal_party(key: str, value: Any, required: tuple[str, ...], production: bool) -> str | dict[str, str] | None:
+    """Check the publisher or the host of the legal notice: a text, or a mapping of its details."""
+    example = (
+        f'{key} = {{"name": "…", "address": "…", "phone": "…"}} dans instance/config.py '
+        f"(ou un texte, ou la variable FLASK_{key} en JSON)"
+    )
+    if not value:
+        if production:
+            raise RuntimeError(
+                f"{key} est obligatoire en production : la loi (LCEN, article 6) demande que les mentions légales "
+                f"nomment l’éditeur et l’hébergeur du site. Indiquez par exemple {example}."
+            )
+        return None
+    if isinstance(value, str):
+        return value.strip()
+    if not isinstance(value, Mapping):
+        raise ValueError(f"{key} doit être un texte ou un dictionnaire : {example}.")
+    missing = [name for name in required if not str(value.get(name) or "").strip()]
+    unknown = sorted(set(value) - LEGAL_KEYS)
+    if missing:
+        raise ValueError(f"{key} : il manque {', '.join(missing)}. Indiquez par exemple {example}.")
+    if unknown:
+        possible = ", ".join(sorted(LEGAL_KEYS))
+        raise ValueError(f"{key} : clé inconnue {', '.join(unknown)} (clés possibles : {possible}).")
+    return {name: str(text).strip() for name, text in value.items() if str(text or "").strip()}
 
 
 def engine_options(config: Mapping[str, Any]) -> dict[str, Any]:

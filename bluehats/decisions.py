@@ -36,6 +36,8 @@ PLACEHOLDERS = {
     "contact": "l’adresse de contact des organisateurs",
 }
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+# What looks like a placeholder to a person, accents and capitals included ({prénom}, {Titre}): checked, never sent.
+_ANY_PLACEHOLDER = re.compile(r"\{([^{}\s]{1,40})\}")
 
 
 def default_templates(edition: Edition) -> dict[Decision, dict[str, str]]:
@@ -94,7 +96,7 @@ def load_template(decision: Decision) -> AnswerTemplate:
 
 def unknown_placeholders(text: str) -> list[str]:
     """Return the {placeholders} of a text that are not known."""
-    return sorted({name for name in _PLACEHOLDER.findall(text) if name not in PLACEHOLDERS})
+    return sorted({name for name in _ANY_PLACEHOLDER.findall(text) if name not in PLACEHOLDERS})
 
 
 def save_template(decision: Decision, template: AnswerTemplate) -> None:
@@ -134,9 +136,9 @@ def linkify(text: str, link: str) -> Markup:
     return Markup("<br>\n").join(lines)
 
 
-def compose_answer(proposal: Proposal, decision: Decision) -> outbox.Mail:
-    """Write the answer mail of one proposal from its template."""
-    template = load_template(decision)
+def compose_answer(proposal: Proposal, decision: Decision, template: "AnswerTemplate | None" = None) -> outbox.Mail:
+    """Write the answer mail of one proposal from its template (or from a draft, for a preview)."""
+    template = template or load_template(decision)
     values = placeholder_values(proposal)
     body = french_text(fill(template.body, values))
     return compose(

@@ -34,12 +34,15 @@ def opinions_hidden(proposal: Proposal, viewer: Organiser) -> bool:
 def timeline(proposal: Proposal, viewer: Organiser) -> list[Entry]:
     """Return everything that happened to a proposal, oldest first: its arrival, lines of history, its mails."""
     hidden = opinions_hidden(proposal, viewer)
-    entries = [Entry(proposal.created_at, "Proposition reçue", "", proposal.email or "la personne")]
+    arrival = "Proposition reçue" + (" (champ piège rempli)" if proposal.honeypot else "")
+    entries = [Entry(proposal.created_at, arrival, "", proposal.email or "la personne")]
     for line in proposal.history:
         if line.action == Change.OPINION and hidden and line.actor != viewer.email:
             entries.append(Entry(line.at, "Avis donné", "masqué jusqu’à ce que vous donniez le vôtre", line.actor))
         else:
-            entries.append(Entry(line.at, line.action.label, line.detail, line.actor))
+            # An edit's detail names the fields the speaker changed: « titre, durée ».
+            detail = f"a changé : {line.detail}" if line.action == Change.EDITED and line.detail else line.detail
+            entries.append(Entry(line.at, line.action.label, detail, line.actor))
     for message in proposal.messages:
         moment = message.sent_at or message.created_at
         detail = f"« {message.subject} », à {', '.join(message.recipients)}"

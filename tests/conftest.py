@@ -17,7 +17,7 @@ from bluehats import create_app
 from bluehats.core.clock import PARIS
 from bluehats.extensions import db, limiter
 
-from helpers import ORGANISERS
+from helpers import HOST, ORGANISERS, PUBLISHER
 from mailserver import Mailbox, start_smtp
 
 # CI explores the same examples on every run, so that a red run can be replayed; a developer's run explores anew.
@@ -107,6 +107,8 @@ def base_config(database_url: str, **overrides: Any) -> dict[str, Any]:
         "SERVER_NAME": "bluehats.test",
         "BLUEHATS_SITE_URL": "http://bluehats.test",
         "RATELIMIT_STORAGE_URI": REDIS_URL or "memory://",
+        "BLUEHATS_PUBLISHER": PUBLISHER,
+        "BLUEHATS_HOST": HOST,
     }
     config.update(overrides)
     return config

@@ -9,6 +9,13 @@ from typing import ClassVar
 from flask.testing import FlaskClient
 
 ORGANISERS = ["orga1@numerique.gouv.fr", "orga2@numerique.gouv.fr"]
+# The legal notice's parties, as an operator writes them in instance/config.py.
+PUBLISHER = {
+    "name": "Direction interministérielle du numérique (DINUM)",
+    "address": "20 avenue de Ségur, 75007 Paris",
+    "director": "le directeur interministériel du numérique",
+}
+HOST = {"name": "Hébergeur Exemple SAS", "address": "1 rue de l’Exemple, 75001 Paris", "phone": "01 23 45 67 89"}
 VALID = {
     "first_name": "Camille",
     "last_name": "Dupont",

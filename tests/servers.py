@@ -75,6 +75,8 @@ def site_environment(instance: Path, database_url: str, smtp_port: int, **settin
         "FLASK_BLUEHATS_ORGANISER_EMAILS": '["orga@numerique.gouv.fr"]',
         "FLASK_BLUEHATS_CFP_DEADLINE": "2099-01-01T00:00:00+01:00",
         "FLASK_BLUEHATS_SITE_URL": "http://127.0.0.1",
+        "FLASK_BLUEHATS_PUBLISHER": "DINUM, 20 avenue de Ségur, 75007 Paris",
+        "FLASK_BLUEHATS_HOST": "Hébergeur de test, 1 rue de l’Exemple, 75001 Paris, 01 23 45 67 89",
         "FLASK_SESSION_COOKIE_SECURE": "false",
         # Every request comes from 127.0.0.1: lift the per-address limits, as a load test does.
         "FLASK_RATELIMIT_ENABLED": "false",

@@ -266,7 +266,10 @@ def test_answers_are_queued_for_the_answer_date_and_leave_only_then(app, client,
     accept_and_decline(app, client, admin)
     before = len(smtp.messages)
     page = text_of(admin.get("/organisation/reponses").get_data(as_text=True))
-    assert "2 propositions décidées sans réponse envoyée (1 acceptée(s), 1 refusée(s))" in page
+    assert "2 propositions décidées sans réponse envoyée (1 acceptée, 1 refusée)" in page
+    # The decisions about to leave are listed, one line each, before the button.
+    listed = page.split("Réponses sur le point de partir")[1].split("Envoyer les réponses")[0]
+    assert "BH22-0001" in listed and "Acceptée" in listed and "BH22-0002" in listed and "Refusée" in listed
     assert "partiront le 21 octobre 2022 à 9 h" in page
     assert (
         post(admin, "/organisation/reponses/envoyer", page="/organisation/reponses", confirm="oui").status_code == 303
@@ -285,7 +288,7 @@ def test_answers_are_queued_for_the_answer_date_and_leave_only_then(app, client,
     )
     clock.set(ANSWER_DATE + timedelta(minutes=1))
     result = app.test_cli_runner().invoke(args=["outbox", "deliver"])
-    assert "2 envoyé(s)" in result.output
+    assert "2 envoyés," in result.output
     [accepted] = [m for m in smtp.to(VALID["email"]) if "retenue" in m["Subject"]]
     assert plain(accepted["Subject"]) == f"Journée BlueHats : votre intervention « {VALID['title']} » est retenue"
     body = plain(accepted.get_body(("plain",)).get_content())
@@ -307,9 +310,9 @@ def test_decisions_send_from_the_command_line(app, client, admin, smtp, clock):
     accept_and_decline(app, client, admin)
     clock.set(ANSWER_DATE + timedelta(hours=1))  # after the answer date, they leave at once
     result = app.test_cli_runner().invoke(args=["decisions", "send"])
-    assert "2 réponse(s) mise(s) en file d’envoi" in result.output
+    assert "2 réponses mises en file d’envoi" in result.output
     assert len([m for m in smtp.messages if "retenue" in m["Subject"]]) == 1
-    assert "0 réponse(s)" in app.test_cli_runner().invoke(args=["decisions", "send"]).output
+    assert "0 réponse mise en file" in app.test_cli_runner().invoke(args=["decisions", "send"]).output
 
 
 def test_the_accepted_speaker_confirms_through_the_private_link(app, client, admin, smtp, clock):
@@ -334,11 +337,30 @@ def test_templates_are_editable_previewed_and_checked(app, client, admin, smtp, 
     page = admin.get("/organisation/reponses").get_data(as_text=True)
     assert "Objet : Journée BlueHats : votre intervention « Titre de l’intervention » est retenue" in text_of(page)
     answer = save_template(admin, "Bravo {prenom} !", "Chère {prenom} {nom}, {inconnu}")
+    assert answer.status_code == 200  # shown again as typed, with its error, and not saved
+    page = text_of(answer.get_data(as_text=True))
+    assert "Variable inconnue : {inconnu} (elle serait envoyée telle quelle)" in page
+    assert "Ce modèle n’est pas enregistré" in page
+    # An accented name looks right to a person and would be sent as typed: refused, with what was meant.
+    page = text_of(save_template(admin, "Bravo {prénom} !", "Chère {Titre}").get_data(as_text=True))
+    assert "Vouliez-vous écrire {prenom} au lieu de {prénom} ?" in page
+    assert "Vouliez-vous écrire {titre} au lieu de {Titre} ?" in page
+    assert "Bravo {prénom}" not in text_of(admin.get("/organisation/reponses").get_data(as_text=True))
+    # The preview follows the text without saving it.
+    token = form_token(admin.get("/organisation/reponses").get_data(as_text=True))
+    draft = {"accepted-subject": "Essai {titre}", "accepted-body": "Bonjour {prenom}", "csrf_token": token}
+    page = text_of(admin.post("/organisation/reponses/accepted/apercu", data=draft).get_data(as_text=True))
+    assert "Aperçu du texte ci-contre, non enregistré Objet : Essai Titre de l’intervention" in page
+    assert "Essai" not in text_of(admin.get("/organisation/reponses").get_data(as_text=True))
+    answer = save_template(
+        admin, "Bravo {prenom} !", "Chère {prenom} {nom},\nvotre sujet « {titre} » ({duree} min) : {lien}"
+    )
     assert answer.status_code == 303
-    page = text_of(admin.get("/organisation/reponses").get_data(as_text=True))
-    assert "Variable inconnue : {inconnu}" in page
-    save_template(admin, "Bravo {prenom} !", "Chère {prenom} {nom},\nvotre sujet « {titre} » ({duree} min) : {lien}")
-    page = text_of(admin.get("/organisation/reponses").get_data(as_text=True))
+    assert answer.headers["Location"].endswith("/organisation/reponses?enregistre=accepted#enregistre-accepted")
+    html = admin.get(answer.headers["Location"]).get_data(as_text=True)
+    section = html.split('id="modele-accepted"')[1].split("</section>")[0]
+    assert 'id="enregistre-accepted" role="status" tabindex="-1"' in section and "Modèle enregistré" in section
+    page = text_of(html)
     assert "Objet : Bravo Camille !" in page
     assert (
         "Chère Camille Dupont, votre sujet « Titre de l’intervention » (15 min) : http://bluehats.test/proposition/"
@@ -436,7 +458,7 @@ def test_back_office_exports_are_filtered_and_safe(app, client, admin):
     raw = answer.data
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
-    assert [(row["title"], row["first_name"]) for row in rows] == [("'=1+1 un titre piégé", "'-Zoé")]
+    assert [(row["Titre"], row["Prénom"]) for row in rows] == [("'=1+1 un titre piégé", "'-Zoé")]
     records = json.loads(admin.get("/organisation/export.json?vue=acceptees").data)
     assert [record["reference"] for record in records] == ["BH22-0001"]
     assert admin.get("/organisation/intervenants.txt").get_data(as_text=True) == "agent0@culture.gouv.fr\n"
@@ -469,3 +491,59 @@ def test_mails_page_retries_a_failed_one_and_cancels_a_pending_one(app, client, 
     with app.app_context():
         assert db.session.get(OutboxMessage, failed_id).status == "pending"
         assert db.session.get(OutboxMessage, pending_id).status == "cancelled"
+
+
+def test_the_history_is_in_order_and_says_what_an_edit_changed(app, client, admin, smtp, clock):
+    submit(client)
+    link = re.search(
+        r"http://bluehats\.test(/proposition/\S+)", smtp.to(VALID["email"])[0].get_body(("plain",)).get_content()
+    )
+    clock.advance(hours=1)
+    decide(admin, 1, "accepted")
+    clock.advance(hours=1)
+    page = client.get(link.group(1)).get_data(as_text=True)
+    data = {key: value for key, value in VALID.items() if key not in {"email", "consent", "website"}}
+    client.post(
+        link.group(1), data={**data, "title": "Un titre retouché", "duration": "20", "csrf_token": form_token(page)}
+    )
+    clock.advance(hours=1)
+    post(admin, "/organisation/propositions/1/notes", page="/organisation/propositions/1", text="Très attendu")
+    html = admin.get("/organisation/propositions/1").get_data(as_text=True)
+    history = text_of(html.split('id="historique"')[1].split("</ol>")[0])
+    order = ["Proposition reçue", "Décision", "Modifiée par la personne (a changé : titre, durée)"]
+    positions = [history.index(step) for step in order]
+    assert positions == sorted(positions), history
+    # Each mail sits at its own moment, not gathered at the end.
+    assert history.index("Courriel envoyé") < history.index("Décision")
+    # Everything an organiser did is in the history, notes included, with who wrote them (issue 14).
+    assert "Note interne (Très attendu)" in history
+
+
+def test_the_detail_keeps_the_lists_filters_and_goes_to_the_previous_and_next(app, admin):
+    seed(app, 3)
+    listing = admin.get("/organisation/propositions?tri=anciennes&type=retour-experience").get_data(as_text=True)
+    href = re.search(r'href="(/organisation/propositions/2\?[^"]+)"', listing).group(1).replace("&amp;", "&")
+    assert "tri=anciennes" in href and "type=retour-experience" in href
+    page = admin.get(href).get_data(as_text=True).replace("&amp;", "&")
+    back = re.search(r'href="([^"]+)">Retour à la liste', page).group(1)
+    assert back.startswith("/organisation/propositions?") and "tri=anciennes" in back
+    previous = re.search(r'href="([^"]+)" rel="prev"', page).group(1)
+    following = re.search(r'href="([^"]+)" rel="next"', page).group(1)
+    assert previous.startswith("/organisation/propositions/1?") and following.startswith(
+        "/organisation/propositions/3?"
+    )
+    first = admin.get(previous).get_data(as_text=True)
+    assert 'rel="prev"' not in first and 'rel="next"' in first
+
+
+def test_the_login_page_shows_the_public_neither_the_menu_nor_a_command(client):
+    text = text_of(client.get("/organisation/connexion").get_data(as_text=True))
+    assert "Tableau de bord" not in text and "Courriels" not in text
+    assert "flask" not in text
+    assert "Proposer une intervention" in text  # the site's own menu
+
+
+def test_accepted_speakers_are_called_retenu_es(app, admin):
+    seed(app, 1)
+    decide(admin, 1, "accepted")
+    assert "intervenant·es retenu·es" in text_of(admin.get("/organisation/programme").get_data(as_text=True))

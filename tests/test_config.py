@@ -1,11 +1,16 @@
 """Configuration: defaults, instance/config.py, FLASK_* variables, test_config, in that order."""
 
+import json
+import logging
 import stat
 
 import pytest
 from flask import request
 
 from bluehats import create_app
+from bluehats.config import SAID_FILE
+
+from helpers import HOST, PUBLISHER
 
 
 @pytest.fixture
@@ -16,6 +21,9 @@ def instance(tmp_path, monkeypatch):
     for name in list(__import__("os").environ):
         if name.startswith("FLASK_") or name in {"DATABASE_URL", "REDIS_URL"}:
             monkeypatch.delenv(name)
+    # Production requires the legal notice's parties: every app built here is a production one.
+    monkeypatch.setenv("FLASK_BLUEHATS_PUBLISHER", json.dumps(PUBLISHER))
+    monkeypatch.setenv("FLASK_BLUEHATS_HOST", json.dumps(HOST))
     return folder
 
 
@@ -86,14 +94,16 @@ def test_organiser_emails_as_comma_separated_text(instance, monkeypatch):
     assert create_app().config["BLUEHATS_ORGANISER_EMAILS"] == ["a@x.fr", "b@x.fr"]
 
 
-def test_empty_organiser_list_warns(instance, caplog):
+def test_empty_organiser_list_warns_in_french_with_what_to_do(instance, caplog):
     create_app()
-    assert "BLUEHATS_ORGANISER_EMAILS is empty" in caplog.text
+    assert "BLUEHATS_ORGANISER_EMAILS est vide : aucun organisateur ne sera prévenu" in caplog.text
+    assert "Indiquez leurs adresses dans instance/config.py" in caplog.text
 
 
 def test_missing_site_url_warns_outside_debug(instance, caplog):
     create_app()
-    assert "BLUEHATS_SITE_URL is not set" in caplog.text
+    assert "BLUEHATS_SITE_URL n’est pas renseignée" in caplog.text
+    assert "Indiquez l’adresse publique du site" in caplog.text
     caplog.clear()
     create_app({"BLUEHATS_SITE_URL": "https://bluehats.example.gouv.fr"})
     assert "BLUEHATS_SITE_URL" not in caplog.text
@@ -158,3 +168,58 @@ def test_trusted_proxies_give_the_client_address_and_scheme_never_the_host(insta
 def test_forwarded_headers_are_ignored_without_trusted_proxies(instance):
     page = create_app({"SECRET_KEY": "x"}).test_client().get("/", headers={"X-Forwarded-Host": "evil.example"})
     assert "evil.example" not in page.get_data(as_text=True)
+
+
+def warnings_said(caplog) -> list[str]:
+    return [record.getMessage() for record in caplog.records if record.levelno == logging.WARNING]
+
+
+def test_a_warning_is_said_once_per_process(instance, caplog):
+    create_app()
+    create_app()
+    said = warnings_said(caplog)
+    assert len(said) == 2  # the organisers' addresses and the site's address, once each
+    assert len(set(said)) == 2
+
+
+def test_commands_say_a_warning_once_per_installation(instance, caplog, monkeypatch):
+    monkeypatch.setenv("FLASK_RUN_FROM_CLI", "true")
+    monkeypatch.setattr("bluehats.config._SAID", set())
+    create_app()
+    assert len(warnings_said(caplog)) == 2
+    caplog.clear()
+    monkeypatch.setattr("bluehats.config._SAID", set())  # the next command: a new process
+    create_app()
+    assert warnings_said(caplog) == []
+    assert "BLUEHATS_SITE_URL" in (instance / SAID_FILE).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("key", ["BLUEHATS_PUBLISHER", "BLUEHATS_HOST"])
+def test_production_refuses_to_start_without_the_legal_notice_parties(instance, monkeypatch, key):
+    monkeypatch.delenv(f"FLASK_{key}")
+    with pytest.raises(RuntimeError, match=f"{key} est obligatoire en production"):
+        create_app()
+
+
+def test_the_legal_notice_parties_may_be_absent_in_tests_and_in_debug(instance, monkeypatch):
+    monkeypatch.delenv("FLASK_BLUEHATS_PUBLISHER")
+    monkeypatch.delenv("FLASK_BLUEHATS_HOST")
+    assert create_app({"TESTING": True}).config["BLUEHATS_HOST"] is None
+    assert create_app({"DEBUG": True}).config["BLUEHATS_PUBLISHER"] is None
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ({"name": "Hébergeur", "address": "Paris"}, "il manque phone"),
+        ({"name": "H", "address": "A", "phone": "1", "fax": "2"}, "clé inconnue fax"),
+        (["Hébergeur"], "doit être un texte ou un dictionnaire"),
+    ],
+)
+def test_a_host_without_its_required_details_is_refused(instance, value, message):
+    with pytest.raises(ValueError, match=message):
+        create_app({"BLUEHATS_HOST": value})
+
+
+def test_a_party_may_be_plain_text(instance):
+    assert create_app({"BLUEHATS_HOST": " Hébergeur, Paris "}).config["BLUEHATS_HOST"] == "Hébergeur, Paris"

@@ -96,6 +96,14 @@ def test_split_call_to_action_drops_only_the_external_form_block():
         ("https://exemple.fr/a?b=1", "https://exemple.fr/a?b=1"),
         ("10:30", "10:30"),
         ("a &amp; b", "a &amp; b"),
+        ("un zoom de 200 %", f"un zoom de 200{NBSP}%"),
+        ("20 Mo au plus", f"20{NBSP}Mo au plus"),
+        ("15 minutes", f"15{NBSP}minutes"),
+        ("à 9 h 30", f"à 9{NBSP}h{NBSP}30"),
+        ("20 000 postes", f"20{NNBSP}000 postes"),
+        ("loi n° 2005-102", f"loi n°{NBSP}2005-102"),
+        ("8 hommes", "8 hommes"),
+        ("le 8 novembre 2022", "le 8 novembre 2022"),
     ],
 )
 def test_french_typography(text, expected):

@@ -171,7 +171,7 @@ def test_a_worker_killed_mid_rush_loses_no_mail_and_the_operator_sends_its_claim
         listing = flask_command(environment, "outbox", "list")
         assert "réservé jusqu’à" in listing.stdout, listing.stdout + listing.stderr
         by_hand = flask_command(environment, "outbox", "deliver")
-        assert "réservé(s) par un autre envoi" in by_hand.stdout, by_hand.stdout + by_hand.stderr
+        assert " par un autre envoi jusqu’à" in by_hand.stdout, by_hand.stdout + by_hand.stderr
         assert "--reclaim" in by_hand.stdout
         reclaimed = flask_command(environment, "outbox", "deliver", "--reclaim")
         assert reclaimed.returncode == 0, reclaimed.stdout + reclaimed.stderr

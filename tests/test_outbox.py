@@ -99,9 +99,9 @@ def test_submission_succeeds_with_the_server_down_and_mails_leave_once_it_is_bac
         runner = app.test_cli_runner()
         result = runner.invoke(args=["outbox", "deliver"])
         assert result.exit_code == 0, result.output
-        assert "2 envoyé(s), 0 à réessayer, 0 en échec." in result.output
+        assert "2 envoyés, 0 à réessayer, 0 en échec." in result.output
         again = runner.invoke(args=["outbox", "deliver"])
-        assert "0 envoyé(s)" in again.output
+        assert "0 envoyé," in again.output
     finally:
         server.stop()
     assert len(mailbox.to(VALID["email"])) == 1
@@ -115,7 +115,7 @@ def test_worker_mode_leaves_delivery_to_the_worker(worker_app, mail_port):
     assert submit(client).status_code == 303
     assert [(message.status, message.attempts) for message in rows(worker_app)] == [("pending", 0)] * 2
     listing = worker_app.test_cli_runner().invoke(args=["outbox", "list"]).output
-    assert listing.count("\tpending\t0 essai(s)") == 2
+    assert listing.count("\tpending\t0 essai\t") == 2
 
 
 def test_an_unexpected_fault_while_mailing_never_reaches_the_speaker(make_app, mail_port, monkeypatch):
@@ -343,10 +343,10 @@ def test_a_claim_lasts_what_its_batch_can_take_and_the_operator_sees_it(worker_a
     server = start_smtp(mailbox, mail_port)
     try:
         by_hand = runner.invoke(args=["outbox", "deliver"]).output
-        assert "0 envoyé(s)" in by_hand
-        assert f"2 courriel(s) réservé(s) par un autre envoi jusqu’à {held_until}" in by_hand
+        assert "0 envoyé," in by_hand
+        assert f"2 courriels réservés par un autre envoi jusqu’à {held_until}" in by_hand
         clock.advance(seconds=25)
-        assert "2 envoyé(s)" in runner.invoke(args=["outbox", "deliver"]).output
+        assert "2 envoyés," in runner.invoke(args=["outbox", "deliver"]).output
     finally:
         server.stop()
     assert len(mailbox.messages) == 2

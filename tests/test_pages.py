@@ -152,8 +152,28 @@ def test_legal_pages_answer_and_are_in_the_footer(client, url, title):
 
 
 def test_accessibility_statement_is_honest(client):
-    text = text_of(client.get("/accessibilite").get_data(as_text=True))
+    html = client.get("/accessibilite").get_data(as_text=True)
+    text = text_of(html)
     assert "non conforme" in text
+    assert "Cette déclaration a été établie le" in text
+    assert "Environnement de test" in text and "Chromium" in text
+    assert "l’audit de conformité au RGAA 4.1 n’a pas encore été réalisé" in text
+    # « 200 % » never breaks between the number and its sign.
+    assert "200\u00a0%" in html and "200 %" not in html
+
+
+def test_legal_notice_names_publisher_and_host_from_the_configuration(client):
+    text = text_of(client.get("/mentions-legales").get_data(as_text=True))
+    assert "Éditeur Direction interministérielle du numérique (DINUM) 20 avenue de Ségur, 75007 Paris" in text
+    assert "Hébergement Hébergeur Exemple SAS 1 rue de l’Exemple, 75001 Paris Téléphone : 01 23 45 67 89" in text
+    assert "directeur interministériel du numérique" in text
+    assert "à compléter" not in text and ".md" not in text
+
+
+def test_legal_notice_takes_a_party_as_plain_text(make_app):
+    client = make_app(BLUEHATS_HOST="OVH SAS\n2 rue Kellermann, 59100 Roubaix\n1007").test_client()
+    text = text_of(client.get("/mentions-legales").get_data(as_text=True))
+    assert "OVH SAS 2 rue Kellermann, 59100 Roubaix 1007" in text
 
 
 def test_data_protection_notice_covers_the_form(client):

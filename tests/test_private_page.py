@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from bluehats.core.clock import PARIS
+from bluehats.core.vocabulary import Decision
 from bluehats.extensions import db
 from bluehats.models import Proposal
 from bluehats.web.links import proposal_token
@@ -144,3 +145,69 @@ def test_forged_or_altered_links_answer_404(app, client, smtp):
         guessed = proposal_token(Proposal(id=1, link_secret="guessed"))
     assert client.get(f"/proposition/{foreign}").status_code == 404
     assert client.get(f"/proposition/{guessed}").status_code == 404
+
+
+def test_a_truncated_link_gets_a_helpful_page_pointing_to_retrouver_mon_lien(app, client, smtp):
+    submit(client)
+    page = client.get(private_link(smtp)[:-5])
+    assert page.status_code == 404
+    assert page.headers["Cache-Control"] == "no-store"
+    html = page.get_data(as_text=True)
+    assert "Ce lien personnel ne mène à aucune proposition" in html
+    assert "coupé en le copiant" in html
+    assert 'href="/proposition/retrouver">Retrouver mon lien</a>' in html
+
+
+def test_the_page_says_where_the_proposal_stands_then_what_was_sent(app, client, smtp):
+    submit(client)
+    text = text_of(client.get(private_link(smtp)).get_data(as_text=True))
+    assert "Où en est ma proposition ? Reçue" in text
+    assert "Nous vous répondrons le 21 octobre 2022" in text
+    assert (
+        text.index("Où en est ma proposition")
+        < text.index("Ce que vous avez envoyé")
+        < text.index("Modifier ma proposition")
+    )
+    assert "Votre adresse électronique (camille.dupont@interieur.gouv.fr) ne se modifie pas ici" in text
+
+
+def test_the_edit_form_sits_behind_a_disclosure_open_only_after_mistakes(app, client, smtp):
+    submit(client)
+    link = private_link(smtp)
+    html = client.get(link).get_data(as_text=True)
+    assert '<details class="bh-disclosure fr-mb-4w" id="modifier">' in html
+    wrong = client.post(link, data=edit_data(html, title="")).get_data(as_text=True)
+    assert '<details class="bh-disclosure fr-mb-4w" id="modifier" open>' in wrong
+
+
+def test_an_organisers_action_is_not_shown_as_the_speakers_edit(app, client, smtp, clock):
+    from bluehats.admin.operations import add_note
+    from bluehats.decisions import decide
+
+    submit(client)
+    link = private_link(smtp)
+    clock.advance(hours=3)
+    with app.test_request_context():
+        decide(1, Decision.ACCEPTED, ORGANISERS[0])
+        add_note(1, ORGANISERS[0], "À programmer le matin")
+    text = text_of(client.get(link).get_data(as_text=True))
+    assert "modifiée" not in text
+    clock.advance(hours=1)
+    html = client.get(link).get_data(as_text=True)
+    client.post(link, data=edit_data(html, title="Un titre retouché par la personne"))
+    assert "modifiée par vous le 10 octobre 2022 à 18 h 30" in text_of(client.get(link).get_data(as_text=True))
+
+
+def test_after_acceptance_the_badge_says_retenue_not_recue(app, client, smtp, clock):
+    from bluehats.decisions import decide, send_decisions
+
+    submit(client)
+    link = private_link(smtp)
+    clock.set(datetime(2022, 10, 21, 10, 0, tzinfo=PARIS))
+    with app.test_request_context():
+        decide(1, Decision.ACCEPTED, ORGANISERS[0])
+        send_decisions(ORGANISERS[0])
+    text = text_of(client.get(link).get_data(as_text=True))
+    assert "Où en est ma proposition ? Retenue" in text
+    assert "Reçue" not in text
+    assert "la réponse vous a été envoyée le 21 octobre 2022" in text

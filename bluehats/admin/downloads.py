@@ -45,5 +45,5 @@ def speakers_emails():
     return Response(
         "".join(f"{address}\n" for address in addresses),
         mimetype="text/plain",
-        headers={"Content-Disposition": 'attachment; filename="intervenants-acceptes.txt"'},
+        headers={"Content-Disposition": 'attachment; filename="intervenants-retenus.txt"'},
     )

@@ -1,5 +1,8 @@
 """The back office's forms."""
 
+import difflib
+import unicodedata
+
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, EmailField, PasswordField, StringField, TextAreaField
 from wtforms.fields import SelectChoice
@@ -37,7 +40,21 @@ def known_placeholders(form: FlaskForm, field: StringField) -> None:
     if unknown:
         names = ", ".join(f"{{{name}}}" for name in unknown)
         known = ", ".join(f"{{{name}}}" for name in PLACEHOLDERS)
-        raise ValidationError(f"Variable inconnue : {names}. Variables possibles : {known}.")
+        hints = [f"{{{guess}}} au lieu de {{{name}}}" for name in unknown if (guess := closest_placeholder(name))]
+        hint = f" Vouliez-vous écrire {' et '.join(hints)} ?" if hints else ""
+        one = len(unknown) == 1
+        raise ValidationError(
+            f"{'Variable inconnue' if one else 'Variables inconnues'} : {names} "
+            f"({'elle serait envoyée telle quelle' if one else 'elles seraient envoyées telles quelles'}).{hint} "
+            f"Variables possibles : {known}."
+        )
+
+
+def closest_placeholder(name: str) -> str | None:
+    """Return the known placeholder a mistyped one most likely meant ({prénom} → {prenom}), if any."""
+    plain = unicodedata.normalize("NFKD", name.lower()).encode("ascii", "ignore").decode()
+    matches = difflib.get_close_matches(plain, list(PLACEHOLDERS), n=1, cutoff=0.6)
+    return matches[0] if matches else None
 
 
 class TemplateForm(FlaskForm):

@@ -162,6 +162,15 @@ def filtered(filters: Filters) -> Select:
     return query.order_by(*order)
 
 
+def neighbours(filters: Filters, proposal_id: int) -> tuple[int | None, int | None]:
+    """Return the proposals before and after this one in the list the filters make (None at either end)."""
+    ids = list(db.session.scalars(filtered(filters).with_only_columns(Proposal.id)))
+    if proposal_id not in ids:
+        return None, None
+    index = ids.index(proposal_id)
+    return (ids[index - 1] if index else None), (ids[index + 1] if index + 1 < len(ids) else None)
+
+
 def list_page(filters: Filters) -> Pagination:
     """Return the page of proposals the filters ask for, paginated in SQL (404 past the last page)."""
     return db.paginate(filtered(filters), page=filters.page, per_page=PAGE_SIZE, max_per_page=PAGE_SIZE)

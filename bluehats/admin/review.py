@@ -21,6 +21,7 @@ from .queries import (
     Filters,
     list_page,
     my_opinions,
+    neighbours,
     past_editions,
     review_progress,
     tallies,
@@ -78,6 +79,7 @@ def proposal_or_404(proposal_id: int) -> Proposal:
 def render_detail(proposal: Proposal, note_form: NoteForm | None = None, opinion_form: OpinionForm | None = None):
     """Render a proposal's page: fields, everyone's opinion, decision, notes, history."""
     viewer = current_user._get_current_object()
+    filters = request_filters()  # the list it was opened from: back to it, previous and next
     mine = next((review for review in proposal.reviews if review.organiser_id == viewer.id), None)
     if opinion_form is None:
         opinion_form = OpinionForm(data={"opinion": mine.opinion.value, "comment": mine.comment} if mine else None)
@@ -91,6 +93,8 @@ def render_detail(proposal: Proposal, note_form: NoteForm | None = None, opinion
         tally=tallies([proposal.id])[proposal.id],
         lines=timeline(proposal, viewer),
         speakers_default=speakers_line(proposal.people),
+        filters=filters,
+        around=neighbours(filters, proposal.id),
     )
 
 

@@ -1,11 +1,11 @@
-"""Exports: proposals as CSV for a French spreadsheet and JSON for programs, the programme as a Jekyll page."""
+"""Exports: proposals as CSV for a person in a French spreadsheet and JSON for programs, the programme for Jekyll."""
 
 import csv
 import html
 import io
 import json
-from collections.abc import Iterable, Iterator, Sequence
-from datetime import datetime
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import quote, urlsplit
 
@@ -13,31 +13,40 @@ import frontmatter
 
 from .clock import PARIS
 from .edition import Edition
+from .vocabulary import Change
 
 if TYPE_CHECKING:  # the core reads proposals' attributes; it never imports the database layer
     from ..models import Proposal
 
-FIELDS = (
-    "reference", "status", "created_at", "first_name", "last_name", "email", "administration",
-    "job_title", "title", "abstract", "kind", "duration",
-)  # fmt: skip
 # A spreadsheet runs a cell that starts with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+COSPEAKER_KEYS = ("first_name", "last_name", "email", "administration")
+
+
+def iso(moment: datetime | None) -> str | None:
+    """Return a moment as ISO 8601 for programs, or None."""
+    return moment.isoformat() if moment else None
 
 
 def proposal_json(proposal: "Proposal") -> dict[str, Any]:
-    """Return a proposal as the JSON export's object: the CSV's columns plus its edition, decision and day."""
+    """Return a proposal as the JSON export's object: DESIGN.md's stable keys (codes), then what came since."""
     return {
         **proposal_record(proposal),
         "edition": proposal.edition,
         "decision": proposal.decision.value if proposal.decision else None,
         "preferred_day": proposal.preferred_day,
-        "cospeakers": [],
+        "cospeakers": [{key: getattr(co, key) for key in COSPEAKER_KEYS} for co in proposal.cospeakers],
+        "decided_at": iso(proposal.decided_at),
+        "answered_at": iso(proposal.answered_at),
+        "confirmed_at": iso(proposal.confirmed_at),
+        "starts_at": iso(proposal.starts_at),
+        "ends_at": iso(proposal.ends_at),
+        "notes": [{"at": iso(line.at), "author": line.actor, "text": line.detail} for line in notes(proposal)],
     }
 
 
 def proposal_record(proposal: "Proposal") -> dict[str, Any]:
-    """Return a proposal as the export's columns: the form's field names plus reference, status, created_at."""
+    """Return a proposal's form fields plus reference, status and created_at, as codes for programs."""
     return {
         "reference": proposal.reference,
         "status": proposal.status,
@@ -54,6 +63,49 @@ def proposal_record(proposal: "Proposal") -> dict[str, Any]:
     }
 
 
+def notes(proposal: "Proposal") -> list[Any]:
+    """Return the organisers' internal notes on a proposal, oldest first."""
+    return sorted((line for line in proposal.history if line.action == Change.NOTE), key=lambda line: line.at)
+
+
+def paris(moment: datetime | None, pattern: str = "%d/%m/%Y %H:%M") -> str:
+    """Return a moment in Paris time to the minute, as a French spreadsheet reads a date (or nothing)."""
+    return moment.astimezone(PARIS).strftime(pattern) if moment else ""
+
+
+def decision_text(proposal: "Proposal") -> str:
+    """Return the decision in French, « À décider » while there is none."""
+    return proposal.decision.label if proposal.decision else "À décider"
+
+
+# The CSV's columns, for a person in a spreadsheet: French headers, labels, Paris time.
+CSV_COLUMNS: tuple[tuple[str, Callable[["Proposal"], Any]], ...] = (
+    ("Référence", lambda p: p.reference),
+    ("État", lambda p: p.status.label),
+    ("Reçue le", lambda p: paris(p.created_at)),
+    ("Prénom", lambda p: p.first_name),
+    ("Nom", lambda p: p.last_name),
+    ("Adresse électronique", lambda p: p.email),
+    ("Administration", lambda p: p.administration),
+    ("Fonction", lambda p: p.job_title),
+    ("Titre", lambda p: p.title),
+    ("Description", lambda p: p.abstract),
+    ("Type", lambda p: p.kind.label),
+    ("Durée (minutes)", lambda p: p.duration),
+    ("Jour préféré", lambda p: p.preferred_day and date.fromisoformat(p.preferred_day).strftime("%d/%m/%Y")),
+    (
+        "Co-intervenant·es",
+        lambda p: "\n".join(f"{co.first_name} {co.last_name} ({co.administration}, {co.email})" for co in p.cospeakers),
+    ),
+    ("Décision", decision_text),
+    ("Réponse envoyée le", lambda p: paris(p.answered_at)),
+    ("Participation confirmée le", lambda p: paris(p.confirmed_at)),
+    ("Créneau : jour", lambda p: paris(p.starts_at, "%d/%m/%Y")),
+    ("Créneau : heure", lambda p: p.starts_at and f"{paris(p.starts_at, '%H:%M')}–{paris(p.ends_at, '%H:%M')}"),
+    ("Notes internes", lambda p: "\n".join(f"{paris(n.at)}, {n.actor} : {n.detail}" for n in notes(p))),
+)
+
+
 def neutralise(value: Any) -> Any:
     """Prefix a text that a spreadsheet would read as a formula with an apostrophe."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
@@ -65,13 +117,12 @@ def csv_rows(proposals: Iterable["Proposal"]) -> Iterator[str]:
     """Yield the CSV text line by line: UTF-8 BOM, « ; » separators, formulas neutralised."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(FIELDS)
+    writer.writerow([header for header, _ in CSV_COLUMNS])
     yield "\ufeff" + buffer.getvalue()
     for proposal in proposals:
         buffer.seek(0)
         buffer.truncate()
-        record = proposal_record(proposal)
-        writer.writerow([neutralise(record[name]) for name in FIELDS])
+        writer.writerow([neutralise(value(proposal) or "") for _, value in CSV_COLUMNS])
         yield buffer.getvalue()
 
 

@@ -9,7 +9,7 @@ class Labelled(enum.StrEnum):
     @property
     def label(self) -> str:
         """Return the French label."""
-        return LABELS[self]
+        return LABELS[(type(self), self.value)]
 
 
 class Kind(Labelled):
@@ -90,6 +90,16 @@ class AccountLink(Labelled):
     RESET = "reset"
 
 
+class Standing(Labelled):
+    """Where a proposal stands, as its speaker reads it: status and public answer in one word."""
+
+    RECEIVED = "received"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+    CANCELLED = "cancelled"
+
+
 class Publication(Labelled):
     """How the organisers publish the programme."""
 
@@ -98,46 +108,56 @@ class Publication(Labelled):
     HELD = "retirer"
 
 
-LABELS: dict[Labelled, str] = {
-    Kind.EXPERIENCE: "Retour d’expérience",
-    Kind.SOFTWARE: "Logiciel libre à faire connaître",
-    Kind.PRACTICE: "Bonne pratique",
-    Kind.OTHER: "Autre",
-    Status.SUBMITTED: "Reçue",
-    Status.WITHDRAWN: "Retirée",
-    Status.SPAM: "Indésirable",
-    Status.CANCELLED: "Annulée",
-    Decision.ACCEPTED: "Acceptée",
-    Decision.DECLINED: "Refusée",
-    MessageStatus.PENDING: "En attente",
-    MessageStatus.SENT: "Envoyé",
-    MessageStatus.FAILED: "En échec",
-    MessageStatus.CANCELLED: "Annulé",
-    Change.EDITED: "Modifiée par la personne",
-    Change.WITHDRAWN: "Retirée par la personne",
-    Change.RESTORED: "Sortie des indésirables",
-    Change.DECIDED: "Décision",
-    Change.ANSWERED: "Réponse mise en file d’envoi",
-    Change.CONFIRMED: "Participation confirmée",
-    Change.NOTE: "Note interne",
-    Change.LINK_RENEWED: "Lien personnel renouvelé",
-    Change.CANCELLED: "Intervention annulée",
-    Change.PROGRAMME_EDITED: "Titre ou intervenant·es du programme modifiés",
-    Change.SLIDES: "Support de présentation",
-    Change.VIDEO: "Enregistrement",
-    Notice.NEW: "Nouvelle proposition",
-    Notice.EDITED: "Proposition modifiée",
-    Notice.WITHDRAWN: "Proposition retirée",
-    Notice.CANCELLED: "Intervention annulée",
-    Change.OPINION: "Avis",
-    Change.SCHEDULED: "Placée au programme",
-    Change.PURGED: "Données personnelles effacées",
-    Opinion.FOR: "Pour",
-    Opinion.RESERVED: "Réservé",
-    Opinion.AGAINST: "Contre",
-    AccountLink.INVITATION: "Invitation",
-    AccountLink.RESET: "Mot de passe oublié",
-    Publication.NOW: "Publier maintenant",
-    Publication.ANSWER_DATE: "Publier à la date des réponses",
-    Publication.HELD: "Ne pas publier",
+# Several enums share a code (« withdrawn » is a status, a change and a notice), and a StrEnum member equals
+# its code: the labels are keyed by (enum, code), never by the member alone, which would mix them up.
+LABELS: dict[tuple[type, str], str] = {
+    (type(member), member.value): text
+    for member, text in (
+        (Kind.EXPERIENCE, "Retour d’expérience"),
+        (Kind.SOFTWARE, "Logiciel libre à faire connaître"),
+        (Kind.PRACTICE, "Bonne pratique"),
+        (Kind.OTHER, "Autre"),
+        (Status.SUBMITTED, "Reçue"),
+        (Status.WITHDRAWN, "Retirée"),
+        (Status.SPAM, "Indésirable"),
+        (Status.CANCELLED, "Annulée"),
+        (Decision.ACCEPTED, "Acceptée"),
+        (Decision.DECLINED, "Refusée"),
+        (MessageStatus.PENDING, "En attente"),
+        (MessageStatus.SENT, "Envoyé"),
+        (MessageStatus.FAILED, "En échec"),
+        (MessageStatus.CANCELLED, "Annulé"),
+        (Change.EDITED, "Modifiée par la personne"),
+        (Change.WITHDRAWN, "Retirée par la personne"),
+        (Change.RESTORED, "Sortie des indésirables"),
+        (Change.DECIDED, "Décision"),
+        (Change.ANSWERED, "Réponse mise en file d’envoi"),
+        (Change.CONFIRMED, "Participation confirmée"),
+        (Change.NOTE, "Note interne"),
+        (Change.LINK_RENEWED, "Lien personnel renouvelé"),
+        (Change.CANCELLED, "Intervention annulée"),
+        (Change.PROGRAMME_EDITED, "Titre ou intervenant·es du programme modifiés"),
+        (Change.SLIDES, "Support de présentation"),
+        (Change.VIDEO, "Enregistrement"),
+        (Notice.NEW, "Nouvelle proposition"),
+        (Notice.EDITED, "Proposition modifiée"),
+        (Notice.WITHDRAWN, "Proposition retirée"),
+        (Notice.CANCELLED, "Intervention annulée"),
+        (Change.OPINION, "Avis"),
+        (Change.SCHEDULED, "Placée au programme"),
+        (Change.PURGED, "Données personnelles effacées"),
+        (Opinion.FOR, "Pour"),
+        (Opinion.RESERVED, "Réservé"),
+        (Opinion.AGAINST, "Contre"),
+        (AccountLink.INVITATION, "Invitation"),
+        (AccountLink.RESET, "Mot de passe oublié"),
+        (Standing.RECEIVED, "Reçue"),
+        (Standing.ACCEPTED, "Retenue"),
+        (Standing.DECLINED, "Non retenue"),
+        (Standing.WITHDRAWN, "Retirée"),
+        (Standing.CANCELLED, "Annulée"),
+        (Publication.NOW, "Publier maintenant"),
+        (Publication.ANSWER_DATE, "Publier à la date des réponses"),
+        (Publication.HELD, "Ne pas publier"),
+    )
 }

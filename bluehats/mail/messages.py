@@ -144,3 +144,15 @@ def account_link(address: str, link: str, purpose: AccountLink, inviter: str | N
     )
     hours = int(lifetime.total_seconds() // 3600)
     return compose("account_link", [address], subject, purpose=purpose, inviter=inviter, link=link, hours=hours)
+
+
+def private_links(proposals: list[Proposal]) -> Mail:
+    """Send an address the private links of its proposals, to that address only (« Retrouver mon lien »)."""
+    edition = current_edition()
+    return compose(
+        "private_links",
+        [proposals[0].email],
+        f"{edition.brand} : vos liens personnels",
+        reply_to=edition.contact,
+        links=[(proposal, private_url(proposal)) for proposal in proposals],
+    )

@@ -5,7 +5,6 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..core import clock
-from ..decisions import answer_is_public
 from ..extensions import db, limiter
 from ..models import Proposal
 from ..programme import is_published
@@ -24,6 +23,7 @@ from .operations import (
     update_proposal,
     withdraw_proposal,
 )
+from .standing import last_speaker_edit, standing
 
 bp = Blueprint("proposals", __name__)
 
@@ -127,10 +127,11 @@ def confirmation():
 
 
 def proposal_or_404(token: str) -> Proposal:
-    """Return the proposal a private link is for; a forged, altered, revoked or purged link is a 404."""
+    """Return the proposal a private link is for; a forged, altered, revoked or purged link is a helpful 404."""
     proposal = proposal_from_token(token)
     if proposal is None or proposal.purged_at is not None:
-        abort(404)
+        # Most often a link cut when copied, or replaced since: say so, and how to get the right one by mail.
+        abort(Response(render_template("proposals/link_not_found.html"), 404))
     return proposal
 
 
@@ -141,7 +142,8 @@ def show_private(proposal: Proposal, token: str, form: EditProposalForm, status:
         proposal=proposal,
         form=form,
         editable=can_edit(proposal, accepting()),
-        answer_public=answer_is_public(proposal, clock.now()),
+        standing=standing(proposal, clock.now()),
+        last_edit=last_speaker_edit(proposal),
         published=is_published(clock.now(), proposal.edition),
         token=token,
         administrations=ADMINISTRATIONS,

@@ -19,6 +19,8 @@ bp = Blueprint("public", __name__)
 
 
 LEGAL_PAGES = ("mentions-legales", "donnees-personnelles", "accessibilite")
+# The legal notice names the publisher and the host from the configuration, above its Markdown.
+LEGAL_TEMPLATES = {"mentions-legales": "legal_notice"}
 
 
 @bp.get("/")
@@ -30,7 +32,8 @@ def index():
 @bp.get("/<any('mentions-legales', 'donnees-personnelles', 'accessibilite'):name>")
 def legal(name: str):
     """Show one of the pages every French public site owes its visitors."""
-    return public_page(name, lambda: render_template("public/page.html", page=load_page(name)))
+    template = f"public/{LEGAL_TEMPLATES.get(name, 'page')}.html"
+    return public_page(name, lambda: render_template(template, page=load_page(name)))
 
 
 @bp.get("/evenement.ics")

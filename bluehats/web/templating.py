@@ -9,8 +9,18 @@ from markupsafe import Markup, escape
 from ..core import clock
 from ..core.dates import format_date, format_datetime, format_time
 from ..core.edition import Edition, cfp_state
-from ..core.typography import french_text
-from ..core.vocabulary import AccountLink, Change, Decision, Kind, MessageStatus, Opinion, Publication, Status
+from ..core.typography import french_text, plural
+from ..core.vocabulary import (
+    AccountLink,
+    Change,
+    Decision,
+    Kind,
+    MessageStatus,
+    Opinion,
+    Publication,
+    Standing,
+    Status,
+)
 from .links import external_url
 
 
@@ -31,6 +41,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["time_fr"] = format_time
     app.jinja_env.filters["datetime_fr"] = format_datetime
     app.jinja_env.filters["typo"] = french_text
+    app.jinja_env.filters["plural"] = plural
     app.jinja_env.filters["nl2br"] = nl2br
     app.jinja_env.filters["day_fr"] = day_fr
     app.jinja_env.globals["attrs"] = attrs
@@ -45,6 +56,7 @@ def init_app(app: Flask) -> None:
         MessageStatus=MessageStatus,
         Opinion=Opinion,
         Publication=Publication,
+        Standing=Standing,
         Status=Status,
     )
 

@@ -82,9 +82,17 @@ def walk(app, page, smtp, clock) -> list[tuple[str, str]]:
     link = smtp.to(VALID["email"])[0].get_body(("plain",)).get_content()
     private = link[link.index("http://") :].split()[0]
     visit("page-personnelle", private.replace(base, ""))
+    page.get_by_text("Modifier ma proposition").click()
     page.fill("#title", "")
     page.get_by_role("button", name="Enregistrer les modifications").click()
     visit("page-personnelle-erreurs")
+    visit("lien-personnel-tronque", private.replace(base, "")[:-5])
+    visit("retrouver-mon-lien", "/proposition/retrouver")
+    page.get_by_role("button", name="Recevoir mes liens").click()
+    visit("retrouver-mon-lien-erreur")
+    page.fill("#email", VALID["email"])
+    page.get_by_role("button", name="Recevoir mes liens").click()
+    visit("retrouver-mon-lien-envoye")
     visit("connexion", "/organisation/connexion")
     page.fill("#email", "inconnu@x.fr")
     page.fill("#password", "faux mot de passe")
@@ -132,6 +140,10 @@ def walk(app, page, smtp, clock) -> list[tuple[str, str]]:
     page.goto(f"{base}/organisation/propositions/1")
     page.click("label[for=decision-accepted]")
     page.get_by_role("button", name="Enregistrer la décision").click()
+    page.goto(f"{base}/organisation/reponses")
+    page.click("label[for=confirm]")
+    page.get_by_role("button", name="Envoyer les réponses").click()
+    visit("reponses-envoyees")
     visit("programme-organisation", "/organisation/programme")
     page.get_by_role("button", name="Horaires à la suite, dans cet ordre").click()
     page.get_by_role("button", name="Publier maintenant").click()
@@ -143,6 +155,8 @@ def walk(app, page, smtp, clock) -> list[tuple[str, str]]:
     clock.set(datetime(2022, 10, 19, tzinfo=PARIS))
     visit("appel-clos", "/proposer")
     visit("donnees-confirmation", "/organisation/donnees/effacer?before=2022-10-15")
+    clock.set(datetime(2022, 10, 21, 10, tzinfo=PARIS))  # the answer has left: the speaker reads it
+    visit("page-personnelle-retenue", private.replace(base, ""))
     return states
 
 

@@ -54,7 +54,7 @@ def test_mistakes_focus_the_summary_whose_links_lead_to_each_field(live_server, 
     assert page.input_value("#title") == "Hop"
     described = page.get_attribute("#title", "aria-describedby")
     assert "title-messages" in described
-    assert "entre 5 et 150 caractères" in page.inner_text("#title-messages")
+    assert "entre 5 et 150\u00a0caractères" in page.inner_text("#title-messages")
 
 
 def test_the_counter_follows_typing(live_server, page):
@@ -85,6 +85,7 @@ def test_the_speaker_edits_then_withdraws_through_the_private_link(live_server, 
     link = re.search(r"http://\S+/proposition/\S+", mail.get_body(("plain",)).get_content()).group(0)
     page.goto(link)
     screenshot(page, "page-personnelle-bureau")
+    page.get_by_text("Modifier ma proposition").click()
     page.fill("#title", "Un titre encore plus clair")
     page.get_by_role("button", name="Enregistrer les modifications").click()
     page.wait_for_selector("text=Modification enregistrée (titre)")
@@ -112,7 +113,7 @@ def test_an_organiser_decides_answers_and_publishes_the_programme(live_server, p
     page.goto(f"{base}/organisation/reponses")
     page.click("label[for=confirm]")
     page.get_by_role("button", name="Envoyer les réponses").click()
-    page.wait_for_selector("text=1 réponse(s) mise(s) en file d’envoi")
+    page.wait_for_selector("text=1 réponse mise en file d’envoi")
     assert any("est retenue" in mail["Subject"] for mail in smtp.to(VALID["email"]))
     page.goto(f"{base}/organisation/programme")
     page.get_by_role("button", name="Horaires à la suite, dans cet ordre").click()
