@@ -27,7 +27,8 @@ def test_an_organiser_gives_an_opinion_with_the_keyboard_only(live_server, page,
     page.keyboard.press("Enter")
     page.wait_for_selector("text=Avis enregistré")
     assert "1 réservé" in page.inner_text("#decompte")
-    assert "Un bon sujet, à raccourcir à 10 minutes." in page.inner_text("#liste-avis")
+    # French typography keeps « 10 » with « minutes » (a non-breaking space).
+    assert "Un bon sujet, à raccourcir à 10 minutes." in page.inner_text("#liste-avis").replace("\u00a0", " ")
     assert "Changer mon avis" in page.inner_text("#avis ~ form button")
     screenshot(page, "organisation-avis-bureau")
     page.goto(f"{base}/organisation/propositions")
