@@ -37,6 +37,8 @@ from bluehats.models import Proposal  # noqa: E402
 from servers import serve_nginx  # noqa: E402
 
 WORKERS, THREADS = 2, 4  # the same for the floor and the site
+# The legal notice's publisher and host, which the site requires outside tests.
+LEGAL = {"BLUEHATS_PUBLISHER": "DINUM, 20 avenue de Ségur, 75007 Paris", "BLUEHATS_HOST": "Hébergeur de test, Paris"}
 ORGANISER = ("bench@numerique.gouv.fr", "une phrase de passe de banc")
 TARGETS = {
     # The targets of the redesign (issue 11): pages through Flask's routing, no layer in front of it.
@@ -220,7 +222,7 @@ def peak_rss_mb(master_pid: int) -> float:
 
 def seed_proposals(database: str, count: int) -> None:
     """Insert proposals straight into the database (the list and the export read them)."""
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database, "SECRET_KEY": "bench-secret-key"})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database, "SECRET_KEY": "bench-secret-key", **LEGAL})
     administrations = ["DINUM", "Ministère de la Culture", "Ville de Lyon", "Ministère des Armées", "CNRS"]
     now = datetime.now(UTC)
     rows = [
@@ -256,6 +258,7 @@ def seed_proposals(database: str, count: int) -> None:
 def migrate(database: str) -> None:
     """Create the schema as an operator does: flask db upgrade."""
     env = {**os.environ, "FLASK_SQLALCHEMY_DATABASE_URI": database, "FLASK_SECRET_KEY": "bench-secret-key"}
+    env |= {f"FLASK_{key}": value for key, value in LEGAL.items()}
     flask = Path(sys.executable).parent / "flask"
     subprocess.run([flask, "--app", "app", "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
 
@@ -294,6 +297,7 @@ def bench_outbox(database: str, folder: Path, mails: int) -> dict:
                 "MAIL_PORT": port,
                 "BLUEHATS_MAIL_DELIVERY": "worker",
                 "BLUEHATS_SITE_URL": "http://127.0.0.1",
+                **LEGAL,
             }
         )
         with app.app_context():

@@ -12,6 +12,7 @@ from flask.cli import AppGroup
 from sqlalchemy import func, select
 
 from .admin import accounts, operations
+from .admin.queries import with_export_details
 from .core import clock
 from .core.dates import day_start
 from .core.exports import csv_rows, json_chunks
@@ -138,7 +139,7 @@ def export_command(fmt: str, edition: str | None) -> None:
     """Write every proposal of an edition to standard output, and nothing else there."""
     key = edition or current_edition().key
     proposals = db.session.scalars(
-        select(Proposal).where(Proposal.edition == key).order_by(Proposal.id).execution_options(yield_per=500)
+        with_export_details(select(Proposal).where(Proposal.edition == key).order_by(Proposal.id))
     )
     chunks = csv_rows(proposals) if fmt == "csv" else json_chunks(proposals)
     out = sys.stdout.buffer  # bytes: UTF-8 whatever the terminal's locale

@@ -6,13 +6,13 @@ from ..core.exports import csv_rows, json_chunks
 from ..extensions import db
 from ..programme import accepted_talks
 from .blueprint import bp
-from .queries import filtered
+from .queries import filtered, with_export_details
 from .review import request_filters
 
 
 def stream(write, mimetype: str, filename: str) -> Response:
     """Stream the proposals the list's filters select, 500 rows at a time, never all in memory."""
-    query = filtered(request_filters()).execution_options(yield_per=500)
+    query = with_export_details(filtered(request_filters()))
 
     def chunks():
         # Runs while the response is sent, in the request's context pushed again: query here.

@@ -5,6 +5,7 @@ from datetime import date
 
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import ColumnElement, Select, case, exists, func, or_, select
+from sqlalchemy.orm import selectinload
 
 from ..core.clock import PARIS
 from ..core.dates import format_date
@@ -325,3 +326,10 @@ def per_day(moments) -> list[tuple[date, int]]:
     first, last = min(counts), max(counts)
     days = [date.fromordinal(ordinal) for ordinal in range(first.toordinal(), last.toordinal() + 1)]
     return [(day, counts.get(day, 0)) for day in days]
+
+
+def with_export_details(query: Select) -> Select:
+    """Load, with the proposals an export streams, their co-speakers and history in a few queries, not one each."""
+    return query.options(selectinload(Proposal.cospeakers), selectinload(Proposal.history)).execution_options(
+        yield_per=500
+    )
