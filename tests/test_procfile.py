@@ -17,7 +17,7 @@ from servers import ROOT, propose, wait_until_up
 
 DATABASE_URL = os.environ.get("BLUEHATS_TEST_DATABASE_URL")
 REDIS_URL = os.environ.get("BLUEHATS_TEST_REDIS_URL")
-WORKER_SENT = r"worker\.1\s*\| 2 envoyé\(s\)"
+WORKER_SENT = r"worker\.1\s*\| 2 envoyés,"
 SCHEMA = "procfile"  # the release step migrates an empty schema of its own, beside the suite's
 
 
@@ -78,6 +78,9 @@ def platform_env(tmp_path, smtp):
         "BLUEHATS_INSTANCE_PATH": str(tmp_path / "instance"),
         "FLASK_SECRET_KEY": "procfile-test-secret-key",
         "FLASK_BLUEHATS_SITE_URL": "https://bluehats.example.gouv.fr",
+        # The legal notice's publisher and host, required in production like the site's address.
+        "FLASK_BLUEHATS_PUBLISHER": "DINUM, 20 avenue de Ségur, 75007 Paris",
+        "FLASK_BLUEHATS_HOST": "Hébergeur de la plateforme, Paris",
         "FLASK_MAIL_SERVER": "127.0.0.1",
         "FLASK_MAIL_PORT": str(smtp.port),
         "FLASK_BLUEHATS_MAIL_DELIVERY": "worker",
