@@ -58,7 +58,7 @@ def invite(email: str, inviter: str) -> Organiser:
         if organiser is not None and not organiser.is_pending:
             raise ValueError(f"{address} a déjà un compte : « Mot de passe oublié » lui enverra un lien si besoin.")
         if organiser is None:
-            organiser = Organiser(email=address, password_hash="", invited_by=inviter)
+            organiser = Organiser(email=address, password_hash="", invited_by=inviter)  # nosec B106 - no password yet
             db.session.add(organiser)
             db.session.flush()
         queue_link_mail(organiser, AccountLink.INVITATION, inviter)

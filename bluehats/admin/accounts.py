@@ -18,7 +18,7 @@ from ..web.database import write_transaction
 # scrypt with N=2^13, r=8, p=4: 8 MB per check, for the same work as Werkzeug's default (N=2^15, r=8, p=1,
 # N·r·p = 262 144) which takes 32 MB, so that a worker that checks a password stays under 80 MB (measured: a
 # worker weighs some 66 MB, N=2^14 with p=1 took it to 82). Older hashes are still checked, then renewed.
-PASSWORD_METHOD = "scrypt:8192:8:4"  # noqa: S105 - a hashing method, not a password
+PASSWORD_METHOD = "scrypt:8192:8:4"  # noqa: S105  # nosec B105 - a hashing method, not a password
 
 
 # glibc hands an allocation this large or larger straight back to the system once freed.
@@ -137,7 +137,7 @@ def remove_access(organiser_id: int, by_id: int) -> bool:
         if organiser is None:
             return False
         others = db.session.scalar(
-            select(func.count()).where(Organiser.id != organiser.id, Organiser.password_hash != "")
+            select(func.count()).where(Organiser.id != organiser.id, Organiser.password_hash != "")  # nosec B105
         )
         if organiser.id == by_id and not others:
             return False

@@ -10,7 +10,7 @@ import math
 import re
 import unicodedata
 import uuid
-import xml.etree.ElementTree as ET
+import xml.etree.ElementTree as ET  # nosec B405 - builds XML, never parses any
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
