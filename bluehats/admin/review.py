@@ -12,6 +12,7 @@ from ..models import Proposal
 from ..proposals.operations import renew_private_link
 from ..web.templating import current_edition
 from .blueprint import actor, bp
+from .figures import dashboard as compute_dashboard
 from .forms import NoteForm, OpinionForm
 from .operations import add_note, give_opinion, restore_spam
 from .queries import (
@@ -27,7 +28,6 @@ from .queries import (
     tallies,
     view_counts,
 )
-from .queries import dashboard as compute_dashboard
 
 
 @bp.get("/")
