@@ -6,14 +6,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask, Response, request
 
 from . import cli
 from .admin import accounts
 from .config import load_config
 from .core.edition import load_edition
 from .extensions import csrf, db, limiter, mail
-from .web import caching, errors, proxies, security, templating
+from .web import caching, errors, proxies, security, sessions, templating
 from .web.database import configure_engine
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,6 +49,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     templating.init_app(app)
     caching.init_app(app)
     security.init_app(app)
+    sessions.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     proxies.init_app(app)
@@ -81,22 +82,22 @@ UPLOAD_MAX_BYTES = 21 * 1024 * 1024  # 20 MB of slides, and the form around them
 
 
 def register_guards(app: Flask) -> None:
-    """Allow uploads where they belong, check the organiser's session, then the CSRF token, before every view."""
+    """Before every view: allow uploads where they belong, check the organiser's session, then the CSRF token."""
     from .admin.blueprint import require_organiser
 
+    # One hook rather than three: it runs on every request, public pages included.
     @app.before_request
-    def allow_uploads() -> None:
+    def guard() -> Response | None:
         # Everywhere else a body stays under MAX_CONTENT_LENGTH; the form is read (CSRF) after this.
         if request.endpoint in UPLOAD_ENDPOINTS:
             request.max_content_length = UPLOAD_MAX_BYTES
-
-    app.before_request(require_organiser)
-
-    @app.before_request
-    def check_csrf() -> None:
+        # The login guard comes first, so that an anonymous POST to the back office is redirected too.
+        if (to_login := require_organiser()) is not None:
+            return to_login
         # WTF_CSRF_CHECK_DEFAULT is off so that this runs after the login guard, not before it.
         if request.method in app.config["WTF_CSRF_METHODS"]:
             csrf.protect()
+        return None
 
 
 def configure_logging(app: Flask) -> None:

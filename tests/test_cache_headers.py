@@ -32,6 +32,19 @@ def test_a_public_page_may_be_kept_by_a_shared_cache_for_a_minute(client, url):
     assert answer.status_code == 200
     assert answer.headers["Cache-Control"] == PUBLIC
     assert "Set-Cookie" not in answer.headers  # nginx stores no answer that sets a cookie
+    # With "Vary: Cookie", nginx would keep one copy per visitor's cookie, and every visitor who sent the form
+    # (and so holds a session cookie) would reach Python.
+    assert "Cookie" not in answer.headers.get("Vary", "")
+
+
+@pytest.mark.parametrize("url", PUBLIC_PAGES)
+def test_a_visitor_with_a_session_gets_the_same_shared_page(client, url):
+    submit(client)  # this browser now holds a session cookie
+    answer = client.get(url)
+    assert answer.status_code == 200
+    assert answer.headers["Cache-Control"] == PUBLIC
+    assert "Set-Cookie" not in answer.headers
+    assert "Cookie" not in answer.headers.get("Vary", "")
 
 
 def test_every_public_route_is_in_the_list_above(app):

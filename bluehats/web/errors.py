@@ -110,6 +110,8 @@ def init_app(app: Flask) -> None:
     def close_session(_error: BaseException | None) -> None:
         # Runs before Flask-SQLAlchemy's own session.remove() (teardowns run in reverse order): a server gone
         # since the view ended makes closing the session fail, which would turn a finished answer into a 500.
+        if not db.session.registry.has():  # no session was opened: nothing to close
+            return
         try:
             db.session.close()
         except SQLAlchemyError as error:
