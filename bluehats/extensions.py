@@ -21,6 +21,8 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 mail = Mail()
 csrf = CSRFProtect()
+
+
 class ViewLimiter(Limiter):
     """Flask-Limiter for limits put on views only: no check of its own before every request."""
 
