@@ -211,19 +211,21 @@ def test_the_shipped_list_of_common_passwords():
     assert {"123456", "password", "azerty", "motdepasse"} <= passwords
 
 
-def test_passwords_are_hashed_at_8_mb_and_older_hashes_still_work(app, smtp):
+@pytest.mark.parametrize("older", ["scrypt", "scrypt:8192:8:4"])
+def test_passwords_are_hashed_at_4_mb_and_older_hashes_still_work(app, smtp, older):
     with app.app_context():
         organiser = add_organiser(*ALICE)
-        assert organiser.password_hash.startswith("scrypt:8192:8:4$")
-        # A hash of the first release (Werkzeug's default: N=32768, 32 MB) still logs in, then is renewed.
+        assert organiser.password_hash.startswith("scrypt:4096:8:8$")
+        # A hash of an earlier release (Werkzeug's default, N=32768 and 32 MB; then N=8192 and 8 MB) still logs
+        # in, then is renewed.
         db.session.execute(
-            text("UPDATE organiser SET password_hash = :hash"), {"hash": generate_password_hash(ALICE[1], "scrypt")}
+            text("UPDATE organiser SET password_hash = :hash"), {"hash": generate_password_hash(ALICE[1], older)}
         )
         db.session.commit()
-        assert db.session.scalar(select(Organiser.password_hash)).startswith("scrypt:32768:8:1$")
+        assert not db.session.scalar(select(Organiser.password_hash)).startswith("scrypt:4096:8:8$")
     assert log_in(app.test_client(), *ALICE).status_code == 303
     with app.app_context():
-        assert db.session.scalar(select(Organiser.password_hash)).startswith("scrypt:8192:8:4$")
+        assert db.session.scalar(select(Organiser.password_hash)).startswith("scrypt:4096:8:8$")
     assert log_in(app.test_client(), *ALICE).status_code == 303
 
 

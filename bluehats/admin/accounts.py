@@ -15,10 +15,11 @@ from ..extensions import db, login
 from ..models import Organiser
 from ..web.database import write_transaction
 
-# scrypt with N=2^13, r=8, p=4: 8 MB per check, for the same work as Werkzeug's default (N=2^15, r=8, p=1,
+# scrypt with N=2^12, r=8, p=8: 4 MB per check, for the same work as Werkzeug's default (N=2^15, r=8, p=1,
 # N·r·p = 262 144) which takes 32 MB, so that a worker that checks a password stays under 80 MB (measured: a
-# worker weighs some 66 MB, N=2^14 with p=1 took it to 82). Older hashes are still checked, then renewed.
-PASSWORD_METHOD = "scrypt:8192:8:4"  # noqa: S105  # nosec B105 - a hashing method, not a password
+# fresh worker weighs some 70 MB; N=2^13 with p=4, 8 MB, took it to 79.4 after five logins, N=2^14 to 82).
+# Older hashes (N=2^15, then N=2^13) are still checked, then renewed.
+PASSWORD_METHOD = "scrypt:4096:8:8"  # noqa: S105  # nosec B105 - a hashing method, not a password
 
 
 # glibc hands an allocation this large or larger straight back to the system once freed.
@@ -27,9 +28,10 @@ M_MMAP_THRESHOLD = -3
 
 
 def return_big_allocations() -> None:
-    """Have glibc give scrypt's 8 MB back as soon as a check ends, whichever thread checked."""
+    """Have glibc give scrypt's 4 MB back as soon as a check ends, whichever thread checked."""
     # Left to itself, glibc raises its mmap threshold after the first large free, and each thread's arena then
-    # keeps its own 8 MB: seven logins took a gunicorn worker from 77 to 93 MB. A fixed threshold stops that.
+    # keeps its own scrypt buffer: seven logins (at 8 MB each) took a gunicorn worker from 77 to 93 MB. A fixed
+    # threshold stops that.
     try:
         libc = ctypes.CDLL("libc.so.6")
     except OSError:  # not glibc (musl, macOS): nothing to tune
