@@ -3,12 +3,14 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from flask import current_app
+from sqlalchemy import bindparam, func, select
 
 from .core.edition import Edition
 from .core.vocabulary import Decision, Status
 from .extensions import db
 from .models import EditionRecord, Proposal
+from .web.database import after_commit
 from .web.templating import current_edition
 
 
@@ -32,6 +34,12 @@ class ArchivedEdition:
 def record_edition(edition: Edition) -> None:
     """Keep, in the caller's transaction, what the archive needs of an edition the site now holds."""
     days = [[day.start.isoformat(), day.end.isoformat()] for day in edition.days]
+    recorded = (edition.key, edition.title, edition.name, str(days), edition.place)
+    # Once stored, the same record is not read again by this process: every proposal records its edition, and
+    # this read would run while it holds the write turn.
+    known: set = current_app.extensions.setdefault("bluehats.recorded_editions", set())
+    if recorded in known:
+        return
     row = db.session.get(EditionRecord, edition.key)
     if row is None:
         row = EditionRecord(key=edition.key)
@@ -39,12 +47,15 @@ def record_edition(edition: Edition) -> None:
     if (row.title, row.name, row.days, row.place) != (edition.title, edition.name, days, edition.place):
         row.title, row.name, row.days, row.place = edition.title, edition.name, days, edition.place
         row.starts_at = edition.start
+    after_commit(known.update, recorded)
+
+
+NEXT_NUMBER = select(func.max(Proposal.number)).where(Proposal.edition == bindparam("edition"))
 
 
 def next_number(edition_key: str) -> int:
     """Return the next proposal number of an edition (the caller holds the write turn)."""
-    last = db.session.scalar(select(func.max(Proposal.number)).where(Proposal.edition == edition_key))
-    return (last or 0) + 1
+    return (db.session.scalar(NEXT_NUMBER, {"edition": edition_key}) or 0) + 1
 
 
 def setting_key(name: str, edition_key: str | None = None) -> str:

@@ -7,7 +7,7 @@ and the tests need; create_app() sets it up for them (see register_migrations).
 from flask import Flask
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from flask_login import LoginManager
+from flask_login import LoginManager, current_user
 from flask_mail import Mail
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -37,12 +37,16 @@ class ViewLimiter(Limiter):
 
 
 class SessionLoginManager(LoginManager):
-    """Flask-Login without its "remember me" cookie, which the site never sets."""
+    """Flask-Login that reads the session only where a page asks who is logged in."""
 
     def init_app(self, app: Flask, add_context_processor: bool = True) -> None:
-        """Bind the manager, without the after-request hook that would keep a remember-me cookie fresh."""
-        super().init_app(app, add_context_processor)
-        # That hook reads the session on every answer, which also adds "Vary: Cookie" to public pages.
+        """Bind the manager; templates get current_user as a proxy, loaded only by those that use it."""
+        # Flask-Login's own context processor loads the user for every template, and so reads (and may write)
+        # the session of a visitor whose page is then shared with everyone: public pages never use it.
+        super().init_app(app, add_context_processor=False)
+        app.jinja_env.globals["current_user"] = current_user
+        # Nor its after-request hook, which keeps a "remember me" cookie fresh: the site never sets one, and
+        # the hook read the session on every answer (hence "Vary: Cookie" on public pages).
         app.after_request_funcs[None].remove(self._update_remember_cookie)
 
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import bindparam, func, select, text
 
 from .. import history
 from ..core import clock
@@ -79,21 +79,30 @@ def can_confirm(proposal: Proposal, now: datetime) -> bool:
     )
 
 
-def recent_twin(edition_key: str, email: str, title: str, now: datetime) -> Proposal | None:
-    """Return a live proposal with the same address and title sent minutes ago, if any (spam never counts)."""
-    twin_id = db.session.scalar(
-        select(Proposal.id)
-        .where(
-            Proposal.edition == edition_key,
-            func.lower(Proposal.email) == email.lower(),
-            func.lower(Proposal.title) == title.lower(),
-            Proposal.created_at >= now - DUPLICATE_WINDOW,
-            Proposal.status == Status.SUBMITTED,
-        )
-        .order_by(Proposal.id)
-        .limit(1)
+# Built once: a submission runs it while holding the write turn, which a rush of proposals queues on.
+RECENT_TWIN = (
+    select(Proposal.id)
+    .where(
+        Proposal.edition == bindparam("edition"),
+        func.lower(Proposal.email) == bindparam("email"),
+        func.lower(Proposal.title) == bindparam("title"),
+        Proposal.created_at >= bindparam("since"),
+        Proposal.status == Status.SUBMITTED,
     )
-    return db.session.get(Proposal, twin_id) if twin_id is not None else None
+    .order_by(Proposal.id)
+    .limit(1)
+)
+
+
+def recent_twin(edition_key: str, email: str, title: str, now: datetime) -> int | None:
+    """Return the id of a live proposal with the same address and title sent minutes ago (spam never counts)."""
+    parameters = {
+        "edition": edition_key,
+        "email": email.lower(),
+        "title": title.lower(),
+        "since": now - DUPLICATE_WINDOW,
+    }
+    return db.session.scalar(RECENT_TWIN, parameters)
 
 
 def submit_proposal(
@@ -109,6 +118,18 @@ def submit_proposal(
     """
     now = clock.now()
     edition = current_edition()
+    # What needs no write turn is made before taking it: the turn is what a rush of proposals queues on.
+    proposal = Proposal(
+        **data,
+        edition=edition.key,
+        status=Status.SPAM if honeypot else Status.SUBMITTED,
+        honeypot=honeypot,
+        link_secret=new_link_secret(),
+        consent_at=now,
+        created_at=now,
+        updated_at=now,
+    )
+    proposal.cospeakers = [CoSpeaker(position=index, **row) for index, row in enumerate(cospeakers or [])]
     with write_transaction():
         if db.session.get_bind().dialect.name == "postgresql":
             # Submissions to one edition take their numbers in turn, and two identical sends at the same instant
@@ -116,26 +137,14 @@ def submit_proposal(
             # lets one writer in at a time.)
             db.session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"number:{edition.key}"})
         if not honeypot:
-            twin = recent_twin(edition.key, str(data["email"]), str(data["title"]), now)
-            if twin is not None and twin.id in sent_from_here:
-                return Submission(Received.REPEATED, twin.id)
-            if twin is not None:
+            twin_id = recent_twin(edition.key, str(data["email"]), str(data["title"]), now)
+            if twin_id is not None and twin_id in sent_from_here:
+                return Submission(Received.REPEATED, twin_id)
+            if twin_id is not None:
                 return Submission(Received.ELSEWHERE, None)
         record_edition(edition)
-        number = next_number(edition.key)
-        proposal = Proposal(
-            **data,
-            edition=edition.key,
-            number=number,
-            reference=f"{edition.reference_prefix}{number:04d}",
-            status=Status.SPAM if honeypot else Status.SUBMITTED,
-            honeypot=honeypot,
-            link_secret=new_link_secret(),
-            consent_at=now,
-            created_at=now,
-            updated_at=now,
-        )
-        proposal.cospeakers = [CoSpeaker(position=index, **row) for index, row in enumerate(cospeakers or [])]
+        proposal.number = next_number(edition.key)
+        proposal.reference = f"{edition.reference_prefix}{proposal.number:04d}"
         db.session.add(proposal)
         db.session.flush()  # the id names the private link
         if not honeypot:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Hashable
 from functools import cache
 from pathlib import Path
 
-from flask import Flask, Response, current_app, request, session
+from flask import Flask, Response, current_app, request
 from werkzeug.http import quote_etag
 
 MAX_PAGES = 64  # a few pages times a few states
@@ -49,24 +49,15 @@ def public_page(key: Hashable, render: Callable[[], str], mimetype: str = "text/
     """Answer a page that depends only on `key`: 304 if the browser has it, else the body kept for that state."""
     store: PageStore = current_app.extensions["bluehats.pages"]
     etag, body = store.get((request.endpoint, key), render)
-    unread_session()
     headers = {"ETag": quote_etag(etag), "Cache-Control": PUBLIC_CACHE_CONTROL}
     if etag in request.if_none_match:
         return Response(status=304, headers=headers)
     return Response(body, mimetype=mimetype, headers=headers)
 
 
-def unread_session() -> None:
-    """Mark the session unread: a shared answer shows nothing of it, so it gets no "Vary: Cookie"."""
-    # Flask marks the session read at any use of flask.session, and the templates' context (Flask-Login's
-    # current_user) uses it whatever the page shows. Nothing reads it before a public GET's view.
-    session._get_current_object().accessed = False
-
-
 def shared(response: Response) -> Response:
     """Mark a public answer that a shared cache may keep, with an ETag for the browser to revalidate (304)."""
     response.headers["Cache-Control"] = PUBLIC_CACHE_CONTROL
-    unread_session()
     response.add_etag()
     return response.make_conditional(request)
 

@@ -60,10 +60,13 @@ def init_app(app: Flask) -> None:
         Status=Status,
     )
 
-    @app.context_processor
-    def edition_context() -> dict[str, Any]:
-        edition = current_edition()
-        return {"edition": edition, "cfp": cfp_state(edition, clock.now())}
+    app.context_processor(edition_context)
+
+
+def edition_context() -> dict[str, Any]:
+    """Return what every page and mail may show of the edition: the edition itself and the state of its call."""
+    edition = current_edition()
+    return {"edition": edition, "cfp": cfp_state(edition, clock.now())}
 
 
 def attrs(**values: object) -> dict[str, object]:
