@@ -16,6 +16,7 @@ from ..editions import next_number, record_edition
 from ..extensions import db
 from ..mail import messages as mails
 from ..mail import outbox
+from ..mail.drafts import completed, new_proposal_drafts
 from ..models import CoSpeaker, Proposal
 from ..web.database import write_transaction
 from ..web.links import new_link_secret
@@ -130,6 +131,7 @@ def submit_proposal(
         updated_at=now,
     )
     proposal.cospeakers = [CoSpeaker(position=index, **row) for index, row in enumerate(cospeakers or [])]
+    drafts = [] if honeypot else new_proposal_drafts(proposal)
     with write_transaction():
         if db.session.get_bind().dialect.name == "postgresql":
             # Submissions to one edition take their numbers in turn, and two identical sends at the same instant
@@ -147,17 +149,9 @@ def submit_proposal(
         proposal.reference = f"{edition.reference_prefix}{proposal.number:04d}"
         db.session.add(proposal)
         db.session.flush()  # the id names the private link
-        if not honeypot:
-            queue_mails(proposal, mails.speaker_confirmation(proposal), Notice.NEW)
-            queue_cospeaker_copy(proposal)
+        for draft in drafts:
+            outbox.queue(completed(draft, proposal), draft.purpose, proposal)
         return Submission(Received.NEW, proposal.id)
-
-
-def queue_cospeaker_copy(proposal: Proposal) -> None:
-    """Send the co-speakers a copy of what was sent (without the private link, which is the speaker's)."""
-    copy = mails.cospeaker_copy(proposal)
-    if copy is not None:
-        outbox.queue(copy, "cospeakers-new", proposal)
 
 
 def queue_mails(proposal: Proposal, to_speaker: outbox.Mail | None, change: Notice) -> None:
