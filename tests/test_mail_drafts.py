@@ -66,7 +66,7 @@ def test_drafted_then_completed_is_what_composing_after_storing_gives(
             messages.organiser_notification(made, Notice.NEW),
             messages.cospeaker_copy(made),
         ]
-        assert [completed(draft, made) for draft in drafts] == [mail for mail in composed if mail is not None]
+        assert [draft.mail for draft in completed(drafts, made)] == [mail for mail in composed if mail is not None]
         db.session.rollback()
 
 

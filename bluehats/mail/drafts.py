@@ -53,8 +53,8 @@ def new_proposal_drafts(proposal: Proposal) -> list[Draft]:
     return [Draft(purpose, mail) for purpose, mail in mails if mail is not None]
 
 
-def completed(draft: Draft, proposal: Proposal) -> Mail:
-    """Return a draft's mail with the stored proposal's reference and links in place of the stand-ins."""
+def completed(drafts: list[Draft], proposal: Proposal) -> list[Draft]:
+    """Return the drafts with the stored proposal's reference and links in place of the stand-ins."""
     unstored: Any = Unstored(proposal)
     stand_ins = {
         private_url(unstored): private_url(proposal),
@@ -67,5 +67,8 @@ def completed(draft: Draft, proposal: Proposal) -> Mail:
             text = text.replace(stand_in, value)
         return text
 
-    mail = draft.mail
-    return replace(mail, subject=fill(mail.subject), text=fill(mail.text), html=fill(mail.html))
+    return [
+        replace(draft, mail=replace(mail, subject=fill(mail.subject), text=fill(mail.text), html=fill(mail.html)))
+        for draft in drafts
+        for mail in [draft.mail]
+    ]

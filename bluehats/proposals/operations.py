@@ -149,8 +149,8 @@ def submit_proposal(
         proposal.reference = f"{edition.reference_prefix}{proposal.number:04d}"
         db.session.add(proposal)
         db.session.flush()  # the id names the private link
-        for draft in drafts:
-            outbox.queue(completed(draft, proposal), draft.purpose, proposal)
+        for draft in completed(drafts, proposal):
+            outbox.queue(draft.mail, draft.purpose, proposal)
         return Submission(Received.NEW, proposal.id)
 
 
