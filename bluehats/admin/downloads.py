@@ -11,7 +11,7 @@ from .review import request_filters
 
 
 def stream(write, mimetype: str, filename: str) -> Response:
-    """Stream the proposals the list's filters select, 500 rows at a time, never all in memory."""
+    """Stream the proposals the list's filters select, 100 rows at a time, never all in memory."""
     query = with_export_details(filtered(request_filters()))
 
     def chunks():

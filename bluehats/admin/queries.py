@@ -253,6 +253,7 @@ def review_progress() -> tuple[list[tuple[Organiser, int]], int, int]:
 
 def with_export_details(query: Select) -> Select:
     """Load, with the proposals an export streams, their co-speakers and history in a few queries, not one each."""
+    # 100 at a time: 500 took a worker exporting 10,000 proposals past 80 MB, for no faster an export.
     return query.options(selectinload(Proposal.cospeakers), selectinload(Proposal.history)).execution_options(
-        yield_per=500
+        yield_per=100
     )
