@@ -136,13 +136,12 @@ def filtered(filters: Filters) -> Select:
     if filters.kind:
         query = query.where(Proposal.kind == filters.kind)
     if filters.query:
+        # « Prénom Nom » holds whatever the first or the last name alone would match: one column for both.
         columns = (
             Proposal.title,
-            Proposal.first_name,
-            Proposal.last_name,
+            Proposal.first_name + " " + Proposal.last_name,
             Proposal.email,
             Proposal.administration,
-            Proposal.first_name + " " + Proposal.last_name,
         )
         # autoescape: a typed % or _ is looked for as such, not as a wildcard.
         query = query.where(or_(*(column.icontains(filters.query, autoescape=True) for column in columns)))
