@@ -515,8 +515,9 @@ def write(report: dict) -> None:
         f"{results['admin_list']['p99_ms']:.1f} ms au 99e centile |",
         f"| Recherche, 10 000 propositions | {results['admin_search']['p50_ms']:.1f} ms en médiane |",
         f"| Export CSV de 10 000 propositions | {results['admin_csv']['median_s']:.2f} s en médiane |",
-        f"| Mémoire d’un processus (pic) | pages publiques : {results['rss']['peak_rss_mb_public']:.0f} Mo, "
-        f"espace des organisateurs : {results['rss']['peak_rss_mb_admin']:.0f} Mo (plancher : "
+        f"| Mémoire d’un processus (pic) | pages publiques : {results['rss']['peak_rss_mb_public']:.1f} Mo, "
+        f"après cinq connexions (mots de passe vérifiés) : {results['rss']['peak_rss_mb_login']:.1f} Mo, "
+        f"espace des organisateurs : {results['rss']['peak_rss_mb_admin']:.1f} Mo (plancher : "
         f"{results['rss']['floor_peak_rss_mb']:.0f} Mo) |",
         "",
         "Derrière nginx (`deploy/nginx.conf`), même exécution : `GET /` face à un fichier statique de taille voisine "
