@@ -435,7 +435,7 @@ def main() -> None:
     seed_proposals(admin_db, 10_000)
     with gunicorn("app:app", site_env(folder, admin_db), log) as site:
         admin_cookie = log_in(site.port)
-        for _ in range(2 * WORKERS):  # more logins, so that each worker checks a password (scrypt, 8 MB)
+        for _ in range(2 * WORKERS):  # more logins, so that each worker checks a password (scrypt, 4 MB)
             log_in(site.port)
         results["rss"]["peak_rss_mb_login"] = peak_rss_mb(site.pid)
         for key, path in [
