@@ -27,24 +27,28 @@ def mails():
 @bp.post("/courriels/<int:message_id>/reessayer")
 def mail_retry(message_id: int):
     """Put a failed mail back in the queue (the worker or « flask outbox deliver » sends it)."""
-    moved = retry_mail(message_id)
-    if moved is None:
-        abort(404)
-    if moved:
-        flash("Le courriel est remis dans la file d’envoi.", "success")
-    else:
-        flash("Ce courriel n’est pas en échec.", "error")
-    return redirect(url_for("admin.mails", statut=MessageStatus.FAILED), code=303)
+    return after_move(
+        retry_mail(message_id),
+        "Le courriel est remis dans la file d’envoi.",
+        "Ce courriel n’est pas en échec.",
+        MessageStatus.FAILED,
+    )
 
 
 @bp.post("/courriels/<int:message_id>/annuler")
 def mail_cancel(message_id: int):
     """Cancel a mail that has not left yet."""
-    moved = cancel_mail(message_id)
+    return after_move(
+        cancel_mail(message_id),
+        "Le courriel est annulé : il ne partira pas.",
+        "Ce courriel n’est plus en attente.",
+        MessageStatus.PENDING,
+    )
+
+
+def after_move(moved: bool | None, done: str, refused: str, back_to: MessageStatus):
+    """Say whether a mail moved (404 if there is no such mail) and go back to the list it was in."""
     if moved is None:
         abort(404)
-    if moved:
-        flash("Le courriel est annulé : il ne partira pas.", "success")
-    else:
-        flash("Ce courriel n’est plus en attente.", "error")
-    return redirect(url_for("admin.mails", statut=MessageStatus.PENDING), code=303)
+    flash(done if moved else refused, "success" if moved else "error")
+    return redirect(url_for("admin.mails", statut=back_to), code=303)

@@ -89,30 +89,22 @@ class CoSpeakerForm(Form):
         return not any(self[name].data for name in COSPEAKER_FIELDS)
 
 
+# A first or last name: one line of 1 to 100 characters that reads as a name.
+NAME_VALIDATORS = [DataRequired(REQUIRED), length(1, 100), one_line, no_control_characters, *NAME_RULES]
+
+
 class ProposalForm(FlaskForm):
     """Proposer une intervention."""
 
     first_name = StringField(
         "Prénom",
         filters=[strip],
-        validators=[
-            DataRequired(REQUIRED),
-            length(1, 100),
-            one_line,
-            no_control_characters,
-            *NAME_RULES,
-        ],
+        validators=NAME_VALIDATORS,
     )
     last_name = StringField(
         "Nom",
         filters=[strip],
-        validators=[
-            DataRequired(REQUIRED),
-            length(1, 100),
-            one_line,
-            no_control_characters,
-            *NAME_RULES,
-        ],
+        validators=NAME_VALIDATORS,
     )
     email = EmailField(
         "Adresse électronique",
