@@ -1,5 +1,6 @@
 """The outbox: mails are rows written with what caused them, delivered after the commit."""
 
+import enum
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -23,6 +24,15 @@ BATCH_SIZE = 20
 SMTP_STEPS = 6
 MAX_ATTEMPTS = 12
 MAX_BACKOFF = timedelta(hours=1)
+
+
+class Attempt(enum.StrEnum):
+    """What became of one attempt to send a mail."""
+
+    SENT = "sent"
+    FAILED = "failed"  # for good: the server refused it
+    RETRY = "retry"  # a temporary failure: later, unless it was the last attempt
+    RELEASED = "released"  # not tried: handed back for another run
 
 
 @dataclass(frozen=True)
@@ -178,16 +188,16 @@ def backoff(attempts: int) -> timedelta:
     return min(timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
 
 
-def record(message: Row, outcome: str, error: str | None = None) -> None:
+def record(message: Row, outcome: Attempt, error: str | None = None) -> None:
     """Write one attempt's outcome (sent, failed, retry, released) in its own short transaction."""
     now = clock.now()
     values: dict = {"claimed_until": None}
-    if outcome != "released":
+    if outcome is not Attempt.RELEASED:
         attempts = message.attempts + 1
         values |= {"attempts": attempts, "last_error": error}
-        if outcome == "sent":
+        if outcome is Attempt.SENT:
             values |= {"status": MessageStatus.SENT, "sent_at": now}
-        elif outcome == "failed" or attempts >= MAX_ATTEMPTS:
+        elif outcome is Attempt.FAILED or attempts >= MAX_ATTEMPTS:
             values["status"] = MessageStatus.FAILED
         else:
             values["next_attempt_at"] = now + backoff(attempts)
@@ -225,25 +235,25 @@ def deliver(
             if clock.now() > last_start:
                 # A slow server: the rest is handed back before another worker may take it.
                 for later in messages[position:]:
-                    record(later, "released")
+                    record(later, Attempt.RELEASED)
                 break
             try:
                 note = transport.send(message)
             except PermanentFailure as error:
-                record(message, "failed", str(error))
+                record(message, Attempt.FAILED, str(error))
                 report.failed += 1
                 report.errors.append(f"{message.message_id}: {error}")
             except TemporaryFailure as error:
-                record(message, "retry", str(error))
+                record(message, Attempt.RETRY, str(error))
                 report.retried += 1
                 report.errors.append(f"{message.message_id}: {error}")
                 if error.connection_lost:
                     # The server is unreachable: the rest of the batch waits for the next run.
                     for later in messages[position + 1 :]:
-                        record(later, "released")
+                        record(later, Attempt.RELEASED)
                     break
             else:
-                record(message, "sent", note)
+                record(message, Attempt.SENT, note)
                 report.sent += 1
     finally:
         transport.close()
