@@ -2,7 +2,8 @@
 
 import logging
 import os
-from collections.abc import Mapping
+import weakref
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +21,27 @@ ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
+class Site(Flask):
+    """Flask, asking once per function, not at every call, whether a view or a hook is a coroutine."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Weak keys: after_this_request's callbacks are new functions at each request, and must not pile up
+        # (hence a flag as the value, never the function itself, which would keep its key alive).
+        self.plain_functions: weakref.WeakKeyDictionary[Callable, bool] = weakref.WeakKeyDictionary()
+
+    def ensure_sync(self, func: Callable) -> Callable:
+        """Return `func` itself when Flask found it synchronous once; else what Flask wraps it in."""
+        # Flask inspects every view and hook at every request; the answer never changes for a function.
+        plain = self.plain_functions.get(func)
+        if plain is None:
+            plain = self.plain_functions[func] = super().ensure_sync(func) is func
+        return func if plain else super().ensure_sync(func)
+
+
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the application: configuration, extensions, blueprints, commands, error pages."""
-    app = Flask(
+    app = Site(
         __name__,
         instance_path=os.environ.get("BLUEHATS_INSTANCE_PATH", str(ROOT / "instance")),
         instance_relative_config=True,
