@@ -4,55 +4,11 @@ import http.client
 import re
 import statistics
 import subprocess
-import sys
 import time
-from contextlib import contextmanager
 from pathlib import Path
-
-from helpers import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKERS, THREADS = 2, 4  # the same for the floor and the site
-
-
-@contextmanager
-def gunicorn(app_path: str, env: dict[str, str], log: Path):
-    """Serve an app with the project's gunicorn settings and the benchmark's worker count."""
-    port = free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "-c",
-        "gunicorn.conf.py",
-        "--workers",
-        str(WORKERS),
-        "--threads",
-        str(THREADS),
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--access-logfile",
-        "/dev/null",
-        app_path,
-    ]
-    with log.open("a") as output:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=output)
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                status, _, _ = request(port, "GET", "/")
-                if status < 500:
-                    break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError(f"{app_path} did not start:\n{log.read_text()}") from None
-                time.sleep(0.2)
-        process.port = port
-        yield process
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def request(port: int, method: str, path: str, body: str | None = None, headers: dict | None = None):

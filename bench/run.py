@@ -20,11 +20,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))  # helpers.py and servers.py: nginx on deploy/nginx.conf, as the tests run it
 
-from load import THREADS, WORKERS, alternate, cookies_of, gunicorn, peak_rss_mb, request, timed_get, wrk  # noqa: E402
+from load import THREADS, WORKERS, alternate, cookies_of, peak_rss_mb, request, timed_get, wrk  # noqa: E402
 from report import TARGETS, write  # noqa: E402
 from scenarios import bench_nginx, bench_outbox, log_in, migrate, seed_proposals, site_env  # noqa: E402
 
-from servers import serve_nginx  # noqa: E402
+from proxy import serve_nginx  # noqa: E402
+from servers import gunicorn  # noqa: E402
 
 
 def main() -> None:
@@ -38,7 +39,6 @@ def main() -> None:
 
     load_at_start = round(os.getloadavg()[0], 1)
     folder = Path(tempfile.mkdtemp(prefix="bluehats-bench-"))
-    log = folder / "gunicorn.log"
     database = f"sqlite:///{folder / 'bench.sqlite'}"
     migrate(database)
     results: dict = {}
@@ -49,8 +49,10 @@ def main() -> None:
         flush=True,
     )
     with (
-        gunicorn("bench.floor:app", dict(os.environ), log) as floor,
-        gunicorn("app:app", site_env(folder, database), log) as site,
+        gunicorn(
+            dict(os.environ), folder / "floor.log", WORKERS, app="bench.floor:app", threads=THREADS, ready="/"
+        ) as floor,
+        gunicorn(site_env(folder, database), folder / "site.log", WORKERS, threads=THREADS) as site,
     ):
         _, headers, _ = request(site.port, "GET", "/")
         etag = headers["ETag"]
@@ -73,7 +75,10 @@ def main() -> None:
         results["conditional_home"] = alternate(
             "GET / (304)", measure(floor.port, "/"), measure(site.port, "/", **conditional), rounds
         )
-        results["rss"] = {"peak_rss_mb_public": peak_rss_mb(site.pid), "floor_peak_rss_mb": peak_rss_mb(floor.pid)}
+        results["rss"] = {
+            "peak_rss_mb_public": peak_rss_mb(site.process.pid),
+            "floor_peak_rss_mb": peak_rss_mb(floor.process.pid),
+        }
 
         with serve_nginx(folder / "nginx", site.port) as proxy:
             results.update(bench_nginx(proxy, site.port, measure, post, rounds))
@@ -87,11 +92,11 @@ def main() -> None:
     admin_db = f"sqlite:///{folder / 'admin.sqlite'}"
     migrate(admin_db)
     seed_proposals(admin_db, 10_000)
-    with gunicorn("app:app", site_env(folder, admin_db), log) as site:
+    with gunicorn(site_env(folder, admin_db), folder / "admin.log", WORKERS, threads=THREADS) as site:
         admin_cookie = log_in(site.port)
         for _ in range(2 * WORKERS):  # more logins, so that each worker checks a password (scrypt, 4 MB)
             log_in(site.port)
-        results["rss"]["peak_rss_mb_login"] = peak_rss_mb(site.pid)
+        results["rss"]["peak_rss_mb_login"] = peak_rss_mb(site.process.pid)
         for key, path in [
             ("admin_list", "/organisation/propositions"),
             ("admin_search", "/organisation/propositions?q=Nom123"),
@@ -105,7 +110,7 @@ def main() -> None:
             }
         durations = timed_get(site.port, "/organisation/export.csv", admin_cookie, 5)
         results["admin_csv"] = {"median_s": round(statistics.median(durations), 3), "runs": len(durations)}
-        results["rss"]["peak_rss_mb_admin"] = peak_rss_mb(site.pid)
+        results["rss"]["peak_rss_mb_admin"] = peak_rss_mb(site.process.pid)
     results["rss"]["peak_rss_mb"] = max(results["rss"]["peak_rss_mb_public"], results["rss"]["peak_rss_mb_admin"])
 
     report = {

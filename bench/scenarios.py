@@ -19,6 +19,7 @@ from bluehats.mail import outbox
 from bluehats.models import Proposal
 
 from helpers import free_port
+from servers import site_environment
 
 # The legal notice's publisher and host, which the site requires outside tests.
 LEGAL = {"BLUEHATS_PUBLISHER": "DINUM, 20 avenue de Ségur, 75007 Paris", "BLUEHATS_HOST": "Hébergeur de test, Paris"}
@@ -26,21 +27,8 @@ ORGANISER = ("bench@numerique.gouv.fr", "une phrase de passe de banc")
 
 
 def site_env(folder: Path, database: str) -> dict[str, str]:
-    """The site's configuration for the benchmark: a fresh SQLite file, mails left to the worker."""
-    return {
-        **os.environ,
-        "BLUEHATS_INSTANCE_PATH": str(folder / "instance"),
-        "FLASK_SECRET_KEY": "bench-secret-key",
-        "FLASK_SQLALCHEMY_DATABASE_URI": database,
-        "FLASK_BLUEHATS_MAIL_DELIVERY": "worker",
-        "FLASK_BLUEHATS_SITE_URL": "http://127.0.0.1",
-        "FLASK_BLUEHATS_PUBLISHER": "DINUM, 20 avenue de Ségur, 75007 Paris",
-        "FLASK_BLUEHATS_HOST": "Hébergeur de test, 1 rue de l’Exemple, 75001 Paris, 01 23 45 67 89",
-        "FLASK_BLUEHATS_ORGANISER_EMAILS": '["orga@numerique.gouv.fr"]',
-        "FLASK_BLUEHATS_CFP_DEADLINE": (datetime.now(UTC) + timedelta(days=30)).isoformat(),
-        "FLASK_SESSION_COOKIE_SECURE": "false",
-        "FLASK_RATELIMIT_ENABLED": "false",  # one client address sends everything
-    }
+    """The site's configuration for the benchmark: the tests' own, on a fresh SQLite file, mails left to the worker."""
+    return site_environment(folder / "instance", database, free_port(), FLASK_BLUEHATS_MAIL_DELIVERY="worker")
 
 
 def seed_proposals(database: str, count: int) -> None:

@@ -14,10 +14,11 @@ from sqlalchemy import create_engine, text
 
 import bluehats.core.clock
 from bluehats import create_app
+from bluehats.admin.accounts import add_organiser
 from bluehats.core.clock import PARIS
 from bluehats.extensions import db, limiter
 
-from helpers import HOST, ORGANISERS, PUBLISHER
+from helpers import HOST, ORGANISER, ORGANISERS, PASSWORD, PUBLISHER, free_port, log_in
 from mailserver import Mailbox, start_smtp
 
 # CI explores the same examples on every run, so that a red run can be replayed; a developer's run explores anew.
@@ -171,3 +172,31 @@ def pytest_report_header(config) -> str:
     database = "PostgreSQL" if DATABASE_URL else "SQLite"
     limiter = "Redis" if REDIS_URL else "memory"
     return f"bluehats backends: database={database}, rate limiter={limiter}"
+
+
+@pytest.fixture
+def organiser(app):
+    """An organiser's account; return its address."""
+    with app.app_context():
+        add_organiser(ORGANISER, PASSWORD)
+    return ORGANISER
+
+
+@pytest.fixture
+def admin(app, organiser):
+    """A browser with an organiser logged in."""
+    client = app.test_client()
+    assert log_in(client).status_code == 303
+    return client
+
+
+@pytest.fixture
+def mail_port():
+    """A loopback port for an SMTP server that the test starts and stops itself."""
+    return free_port()
+
+
+@pytest.fixture
+def worker_app(make_app, mail_port):
+    """An app whose mails only the outbox worker sends, to a server the test controls."""
+    return make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=mail_port, BLUEHATS_MAIL_DELIVERY="worker")

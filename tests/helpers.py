@@ -9,6 +9,9 @@ from typing import ClassVar
 from flask.testing import FlaskClient
 
 ORGANISERS = ["orga1@numerique.gouv.fr", "orga2@numerique.gouv.fr"]
+# The organiser most tests log in as (the `organiser` fixture creates the account).
+ORGANISER = "orga@numerique.gouv.fr"
+PASSWORD = "une phrase de passe solide"
 # The legal notice's parties, as an operator writes them in instance/config.py.
 PUBLISHER = {
     "name": "Direction interministérielle du numérique (DINUM)",
@@ -177,3 +180,15 @@ def build_programme(app, published: bool = True) -> None:
         db.session.commit()
         if published:
             set_publication(datetime(2022, 10, 21, 9, tzinfo=PARIS))
+
+
+def log_in(client, email=ORGANISER, password=PASSWORD):
+    """Log in through the login form; return its answer (303 when it worked)."""
+    token = csrf_token(client, "/organisation/connexion")
+    return client.post("/organisation/connexion", data={"email": email, "password": password, "csrf_token": token})
+
+
+def post(client, url, page=None, **data):
+    """Post a form with the CSRF token of the page it sits on."""
+    token = csrf_token(client, page or url)
+    return client.post(url, data={**data, "csrf_token": token})

@@ -11,22 +11,11 @@ from bluehats.core.passwords import common_passwords, password_problem
 from bluehats.extensions import db
 from bluehats.models import AccountToken, Organiser
 
-from helpers import csrf_token, text_of
+from helpers import csrf_token, log_in, post, text_of
 
 ALICE = ("alice@numerique.gouv.fr", "le café du matin à sept heures")
 CAROL = "carol@culture.gouv.fr"
 NEW_PASSWORD = "un jardin de tomates sur le balcon"
-
-
-def log_in(client, email: str, password: str):
-    token = csrf_token(client, "/organisation/connexion")
-    return client.post("/organisation/connexion", data={"email": email, "password": password, "csrf_token": token})
-
-
-def post(client, url, page=None, **data):
-    """Post a form with the CSRF token of the page it sits on."""
-    token = csrf_token(client, page or url)
-    return client.post(url, data={**data, "csrf_token": token})
 
 
 def link_in(mail) -> str:

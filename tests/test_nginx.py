@@ -6,7 +6,8 @@ import time
 
 import pytest
 
-from servers import gunicorn, http_get, nginx_missing, propose, serve_nginx, site_environment
+from proxy import nginx_missing, serve_nginx
+from servers import gunicorn, http_get, propose, site_environment
 
 MISSING = nginx_missing()
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(MISSING is not None, reason=MISSING or "")]

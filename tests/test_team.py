@@ -11,7 +11,7 @@ from bluehats.core.clock import PARIS
 from bluehats.extensions import db
 from bluehats.models import HistoryLine, OutboxMessage, Proposal, Review
 
-from helpers import csrf_token, submit, text_of
+from helpers import csrf_token, post, submit, text_of
 
 ALICE = ("alice@numerique.gouv.fr", "le café du matin à sept heures")
 BOB = ("bob@numerique.gouv.fr", "trois tortues traversent la rue")
@@ -23,12 +23,6 @@ def log_in(app, email: str, password: str):
     answer = client.post("/organisation/connexion", data={"email": email, "password": password, "csrf_token": token})
     assert answer.status_code == 303, answer.get_data(as_text=True)
     return client
-
-
-def post(client, url, page=None, **data):
-    """Post a back-office form with the CSRF token of the page it sits on."""
-    token = csrf_token(client, page or url)
-    return client.post(url, data={**data, "csrf_token": token})
 
 
 def give(client, proposal_id: int, opinion: str, comment: str = ""):
