@@ -1,4 +1,4 @@
-"""Command line: the flask outbox and flask proposals groups."""
+"""Command line: the flask outbox, proposals, organisers and decisions groups; the others register here."""
 
 import sys
 import time
@@ -205,7 +205,8 @@ def send_decisions_command() -> None:
 def init_app(app: Flask) -> None:
     """Register the command groups."""
     # Imported here: that module adds « flask decisions set » to this module's decisions group.
+    from .accessibility.commands import accessibility_cli
     from .programme_commands import programme_cli
 
-    for group in (outbox_cli, proposals_cli, organisers_cli, decisions_cli, programme_cli):
+    for group in (outbox_cli, proposals_cli, organisers_cli, decisions_cli, programme_cli, accessibility_cli):
         app.cli.add_command(group)

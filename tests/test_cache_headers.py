@@ -15,6 +15,7 @@ PUBLIC_PAGES = [
     "/mentions-legales",
     "/donnees-personnelles",
     "/accessibilite",
+    "/plan-du-site",
     "/programme",
     "/evenement.ics",
     "/programme.ics",

@@ -18,6 +18,7 @@ PUBLIC_PAGES = [
     "/mentions-legales",
     "/donnees-personnelles",
     "/accessibilite",
+    "/plan-du-site",
     "/programme",
     "/evenement.ics",
     "/editions",

@@ -36,6 +36,12 @@ def legal(name: str):
     return public_page(name, lambda: render_template(template, page=load_page(name)))
 
 
+@bp.get("/plan-du-site")
+def sitemap():
+    """List every page a visitor can reach (the second way around the site, beside the menu)."""
+    return public_page("plan-du-site", lambda: render_template("public/sitemap.html"))
+
+
 @bp.get("/evenement.ics")
 def event_ics():
     """Serve the day as a calendar file."""

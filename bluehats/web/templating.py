@@ -7,6 +7,7 @@ from flask import Flask, current_app
 from markupsafe import Markup, escape
 
 from ..core import clock
+from ..core.content import load_page
 from ..core.dates import format_date, format_datetime, format_time
 from ..core.edition import Edition, cfp_state
 from ..core.typography import french_text, plural
@@ -47,6 +48,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["attrs"] = attrs
     app.jinja_env.globals["external_url"] = external_url
     app.jinja_env.globals["form_errors"] = form_errors
+    # The footer says the state the accessibility statement declares, which the audit's grid wrote.
+    app.jinja_env.globals["accessibility_state"] = load_page("accessibilite").meta["etat"]
     # Templates compare codes with the enums themselves, never with strings.
     app.jinja_env.globals.update(
         AccountLink=AccountLink,
