@@ -45,8 +45,10 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": None,  # None: on, except in debug and testing (plain http there)
-    # A session left alone for a working day ends; the cookie's own signed timestamp says so (a copy too).
-    "PERMANENT_SESSION_LIFETIME": timedelta(hours=10),
+    # A session left alone for 20 hours ends; the cookie's own signed timestamp says so (a copy too). 20 hours is
+    # the shortest limit the RGAA (13.1) and WCAG (2.2.1) accept without a way to extend it: an organiser who
+    # leaves a note half-typed overnight must not lose it.
+    "PERMANENT_SESSION_LIFETIME": timedelta(hours=20),
     "TRUSTED_HOSTS": None,  # None: the host of BLUEHATS_SITE_URL and loopback, outside debug and tests
     "RATELIMIT_ENABLED": True,
     "RATELIMIT_STORAGE_URI": "memory://",

@@ -52,8 +52,9 @@ def test_a_session_left_alone_expires(make_app, smtp):
     assert copy.get("/organisation/").status_code == 302
 
 
-def test_the_default_lifetime_is_a_working_day(app):
-    assert app.permanent_session_lifetime == timedelta(hours=10)
+def test_the_default_lifetime_is_the_twenty_hours_the_rgaa_asks_for(app):
+    # RGAA 13.1 (WCAG 2.2.1): a time limit the person cannot extend must be 20 hours at least.
+    assert app.permanent_session_lifetime == timedelta(hours=20)
 
 
 def test_the_database_and_secret_key_are_readable_by_their_owner_only(make_app, tmp_path, monkeypatch):
