@@ -63,7 +63,7 @@ SAMPLE = (
     ),
     SamplePage("programme-non-publie", "Le programme avant sa publication", "/programme"),
     SamplePage("programme-publie", "Le programme publié, avec ses pauses et ses co-intervenant·es", "/programme"),
-    SamplePage("programme-edition", "Le programme d’une édition, dans l’archive", "/editions/osxp-2022/programme"),
+    SamplePage("programme-edition", "Le programme d’une édition, dans l’archive", "/editions/…/programme"),
     SamplePage("mentions-legales", "Mentions légales", "/mentions-legales"),
     SamplePage("donnees-personnelles", "Données personnelles", "/donnees-personnelles"),
     SamplePage("accessibilite", "Déclaration d’accessibilité", "/accessibilite"),
