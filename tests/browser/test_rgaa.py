@@ -98,6 +98,22 @@ def tree(page, name: str, device: str) -> dict[str, list[str]]:
     }  # fmt: skip
 
 
+def contrast(page, html: str, base: str) -> dict[str, list[str]]:
+    """Run axe-core's contrast rule in the light theme and in the dark one DSFR gives a system set to dark (3.2)."""
+    failures = []
+    for theme in ("light", "dark"):
+        show(page, html, base, VIEWPORTS["bureau"])
+        # What DSFR's script does on a system set to dark (it does not start in a page shown with set_content).
+        page.evaluate("(theme) => document.documentElement.setAttribute('data-fr-theme', theme)", theme)
+        background = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
+        assert (background == "rgb(22, 22, 22)") == (theme == "dark"), f"{theme} theme not applied: {background}"
+        found = Axe().run(page, options={"runOnly": {"type": "rule", "values": ["color-contrast"]}})
+        failures += [f"{theme} : {node['target'][0]}" for v in found.response["violations"] for node in v["nodes"]]
+    return {"3.2": ["NC", " ; ".join(failures[:4])] if failures else [
+        "C", "axe-core, règle color-contrast : aucun contraste insuffisant, thème clair et thème sombre"
+    ]}  # fmt: skip
+
+
 def merge(by_device: dict[str, dict[str, list[str]]]) -> dict[str, dict[str, str]]:
     """One verdict per criterion over both sizes: non conforme at one size is non conforme."""
     merged = {}
@@ -133,7 +149,7 @@ def test_the_rgaa_checks_hold_on_every_page_of_the_sample(live_server, page, smt
         for device, viewport in VIEWPORTS.items():
             show(page, states[name], base, viewport)
             by_device[device] = page.evaluate(MARKUP) | keyboard(page) | tree(page, name, device)
-        by_device["affichage"] = display(page, states[name], base)
+        by_device["affichage"] = display(page, states[name], base) | contrast(page, states[name], base)
         doctype = states[name].lstrip().lower().startswith("<!doctype html>")
         by_device["code"] = {"8.1": ["C", "<!DOCTYPE html> en tête du code"] if doctype else ["NC", "pas de DOCTYPE"]}
         results[name] = merge(by_device)
