@@ -113,7 +113,7 @@
     .some((field) => field.name !== "website" && !(field.labels && field.labels.length && /facultatif/i.test(text(field.labels[0])))));
   check("11.10", forms.length, forms.filter((form) => {
     const around = text(form) + " " + text(form.previousElementSibling || {}) + " " + text(form.parentElement || {});
-    return !/champs sont obligatoires/i.test(around);
+    return !/champs sont (obligatoires|facultatifs)/i.test(around);
   }).map((form) => `formulaire ${form.getAttribute("action") || ""} sans indication des champs obligatoires`), "formulaire à champs obligatoires");
   // A login's address is the account's name: « username » is the purpose WCAG lists for it.
   const personal = { first_name: ["given-name"], last_name: ["family-name"], email: ["email", "username"], administration: ["organization"] };

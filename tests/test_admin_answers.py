@@ -114,7 +114,7 @@ def test_templates_are_editable_previewed_and_checked(app, client, admin, smtp, 
     token = form_token(admin.get("/organisation/reponses").get_data(as_text=True))
     draft = {"accepted-subject": "Essai {titre}", "accepted-body": "Bonjour {prenom}", "csrf_token": token}
     page = text_of(admin.post("/organisation/reponses/accepted/apercu", data=draft).get_data(as_text=True))
-    assert "Aperçu du texte ci-contre, non enregistré Objet : Essai Titre de l’intervention" in page
+    assert "Aperçu du texte saisi, non enregistré Objet : Essai Titre de l’intervention" in page
     assert "Essai" not in text_of(admin.get("/organisation/reponses").get_data(as_text=True))
     answer = save_template(
         admin, "Bravo {prenom} !", "Chère {prenom} {nom},\nvotre sujet « {titre} » ({duree} min) : {lien}"

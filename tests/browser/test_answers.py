@@ -19,7 +19,7 @@ def test_templates_are_checked_previewed_and_saved_in_view(live_server, page):
     assert page.input_value("#accepted-subject") == "Bravo {prénom}"  # kept as typed, to correct
     page.fill("#accepted-subject", "Bravo {prenom}")
     page.get_by_role("button", name="Prévisualiser sans enregistrer").first.click()
-    page.wait_for_selector("text=Aperçu du texte ci-contre, non enregistré")
+    page.wait_for_selector("text=Aperçu du texte saisi, non enregistré")
     assert "Bravo Camille" in page.inner_text("#modele-accepted")
     page.get_by_role("button", name="Enregistrer ce modèle").first.click()
     page.wait_for_selector("#enregistre-accepted")
