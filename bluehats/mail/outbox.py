@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from email.utils import make_msgid
 
 from flask import after_this_request, current_app, has_request_context
-from sqlalchemy import Row, inspect, or_, select, update
+from sqlalchemy import Row, bindparam, inspect, or_, select, update
 
 from ..core import clock
 from ..core.vocabulary import MessageStatus
@@ -188,6 +188,10 @@ def backoff(attempts: int) -> timedelta:
     return min(timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
 
 
+# On the table, not the mapped class: the ORM's bulk update took two thirds of a mail's recording.
+RECORD = update(OutboxMessage.__table__).where(OutboxMessage.__table__.c.id == bindparam("row_id"))
+
+
 def record(message: Row, outcome: Attempt, error: str | None = None) -> None:
     """Write one attempt's outcome (sent, failed, retry, released) in its own short transaction."""
     now = clock.now()
@@ -202,12 +206,7 @@ def record(message: Row, outcome: Attempt, error: str | None = None) -> None:
         else:
             values["next_attempt_at"] = now + backoff(attempts)
     with write_transaction():
-        db.session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == message.id)
-            .values(**values)
-            .execution_options(synchronize_session=False)
-        )
+        db.session.execute(RECORD, {"row_id": message.id, **values})
 
 
 def deliver(
