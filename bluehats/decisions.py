@@ -18,7 +18,7 @@ from .editions import setting_key
 from .extensions import db
 from .mail import outbox
 from .mail.messages import compose, cospeaker_addresses, one_line, speaker_address
-from .models import OutboxMessage, Proposal, Setting
+from .models import Proposal, Setting
 from .web.database import write_transaction
 from .web.links import private_url
 from .web.templating import current_edition
@@ -204,7 +204,7 @@ def answer_time(now: datetime) -> datetime:
     return max(now, current_edition().answer_date)
 
 
-def send_decisions(organiser: str, advance: Callable[[int], None] = lambda n: None) -> list[OutboxMessage]:
+def send_decisions(organiser: str, advance: Callable[[int], None] = lambda n: None) -> list[int]:
     """Queue one answer per decided, unanswered proposal; they leave on the answer date."""
     now = clock.now()
     leaves = answer_time(now)

@@ -10,7 +10,7 @@ from bluehats.models import OutboxMessage
 def queue_mails(app, count: int) -> list[int]:
     """Queue plain mails straight into the outbox, as a service function would."""
     with app.app_context():
-        messages = [
+        ids = [
             outbox.queue(
                 outbox.Mail([f"agent{index}@example.gouv.fr"], f"Message {index}", f"Texte {index}", f"<p>{index}</p>"),
                 "test",
@@ -18,7 +18,7 @@ def queue_mails(app, count: int) -> list[int]:
             for index in range(count)
         ]
         db.session.commit()
-        return [message.id for message in messages]
+        return ids
 
 
 def rows(app) -> list[OutboxMessage]:

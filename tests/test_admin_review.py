@@ -110,11 +110,11 @@ def test_spam_has_its_tab_and_can_be_restored(app, client, admin, smtp):
 
 def test_mails_page_retries_a_failed_one_and_cancels_a_pending_one(app, client, admin):
     with app.app_context():
-        failed = outbox.queue(outbox.Mail(["a@x.fr"], "Échoué", "t", "<p>t</p>"), "test")
-        pending = outbox.queue(outbox.Mail(["b@x.fr"], "En attente", "t", "<p>t</p>"), "test", not_before=ANSWER_DATE)
+        failed_id = outbox.queue(outbox.Mail(["a@x.fr"], "Échoué", "t", "<p>t</p>"), "test")
+        pending_id = outbox.queue(outbox.Mail(["b@x.fr"], "En attente", "t", "<p>t</p>"), "test", not_before=ANSWER_DATE)
+        failed = db.session.get(OutboxMessage, failed_id)
         failed.status, failed.last_error = "failed", "550 5.1.1 User unknown"
         db.session.commit()
-        failed_id, pending_id = failed.id, pending.id
     text = text_of(admin.get("/organisation/courriels?statut=failed").get_data(as_text=True))
     assert "550 5.1.1 User unknown" in text
     post(admin, f"/organisation/courriels/{failed_id}/reessayer", page="/organisation/courriels?statut=failed")

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from email.utils import make_msgid
 
 from flask import after_this_request, current_app, has_request_context
-from sqlalchemy import Row, bindparam, inspect, or_, select, update
+from sqlalchemy import Row, bindparam, insert, or_, select, update
 
 from ..core import clock
 from ..core.vocabulary import MessageStatus
@@ -63,47 +63,51 @@ class DeliveryReport:
         self.errors += other.errors
 
 
+# A Core insert on the table: the ORM's unit of work took 0.6 ms a mail to store what is written once and never
+# read back in the same transaction, while a new proposal holds the write turn.
+INSERT = insert(OutboxMessage.__table__).returning(OutboxMessage.__table__.c.id)
+
+
 def queue(
     composed: Mail,
     purpose: str,
     proposal: Proposal | None = None,
     not_before: datetime | None = None,
     after_response: bool = False,
-) -> OutboxMessage:
-    """Add a mail to the outbox in the caller's transaction (the caller commits); after_response: see below."""
-    # after_response: deliver once the answer has left, so that its timing tells nothing (password reset).
+) -> int:
+    """Add a mail to the outbox in the caller's transaction (the caller commits); return its id.
+
+    after_response: deliver once the answer has left, so that its timing tells nothing (password reset).
+    """
     sender = current_app.config["MAIL_DEFAULT_SENDER"]
     domain = parse_address(sender).domain or "bluehats.invalid"
     now = clock.now()
-    message = OutboxMessage(
-        message_id=make_msgid(idstring=purpose, domain=domain),
-        purpose=purpose,
-        sender=sender,
-        recipients=list(composed.recipients),
-        reply_to=composed.reply_to,
-        subject=composed.subject,
-        body_text=composed.text,
-        body_html=composed.html,
-        proposal=proposal,
-        not_before=not_before or now,
-        next_attempt_at=now,
-        created_at=now,
-    )
-    db.session.add(message)
-    after_commit(dispatch_after_response if after_response and has_request_context() else dispatch, message)
-    return message
+    if proposal is not None and proposal.id is None:
+        db.session.flush()  # the row names its proposal
+    values = {
+        "message_id": make_msgid(idstring=purpose, domain=domain),
+        "purpose": purpose,
+        "sender": sender,
+        "recipients": list(composed.recipients),
+        "reply_to": composed.reply_to,
+        "subject": composed.subject,
+        "body_text": composed.text,
+        "body_html": composed.html,
+        "proposal_id": proposal.id if proposal is not None else None,
+        "not_before": not_before or now,
+        "next_attempt_at": now,
+        "created_at": now,
+    }
+    message_id = db.session.execute(INSERT, values).scalar_one()
+    after_commit(dispatch_after_response if after_response and has_request_context() else dispatch, message_id)
+    return message_id
 
 
-def dispatch(messages: list[OutboxMessage]) -> None:
+def dispatch(ids: list[int]) -> None:
     """Once the transaction that queued mails has committed, deliver them now unless a worker is in charge."""
     if current_app.config["BLUEHATS_MAIL_DELIVERY"] == "worker":
         return
-    send_now(message_ids(messages))
-
-
-def message_ids(messages: list[OutboxMessage]) -> list[int]:
-    """Return the ids of committed rows: the commit expired them, their identity gives the ids without a SELECT."""
-    return [inspect(message).identity[0] for message in messages]
+    send_now(ids)
 
 
 def send_now(ids: list[int]) -> None:
@@ -117,11 +121,11 @@ def send_now(ids: list[int]) -> None:
         log.exception("Delivery right after the commit failed; flask outbox deliver will send these mails")
 
 
-def dispatch_after_response(messages: list[OutboxMessage]) -> None:
+def dispatch_after_response(ids: list[int]) -> None:
     """Like dispatch, once the server has sent the answer (when it closes it), in a context of its own."""
     if current_app.config["BLUEHATS_MAIL_DELIVERY"] == "worker":
         return
-    app, ids = current_app._get_current_object(), message_ids(messages)  # type: ignore[attr-defined]
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
 
     def send_then() -> None:
         with app.app_context():
