@@ -13,7 +13,14 @@ worker_class = "gthread"
 workers = int(
     os.environ.get("BLUEHATS_WORKERS") or os.environ.get("WEB_CONCURRENCY") or min(multiprocessing.cpu_count() * 2, 8)
 )
-threads = int(os.environ.get("BLUEHATS_THREADS", 4))
+# Two: a page is Python work, done under the interpreter's lock; a third and fourth thread of the same process
+# only queued behind it and made the thread holding SQLite's write turn wait (bench/run.py, 2 processes, 16
+# connections: a proposal's 99th percentile at 72–91 ms with 2 threads, 93–117 ms with 4, 125–156 ms with 8).
+threads = int(os.environ.get("BLUEHATS_THREADS", 2))
+# Each process listens on its own socket (SO_REUSEPORT) and the kernel shares new connections among them. On one
+# shared socket, the process that woke first took them all: nginx's kept-alive connections, or a load test's,
+# then stayed on one process and one core while the other idled (seen: 16 of 16 connections on one process).
+reuse_port = True
 # Each worker builds its own application, so no database connection is opened before the fork.
 preload_app = False
 timeout = 30

@@ -2,13 +2,16 @@
 
 import http.client
 import re
+import runpy
 import statistics
 import subprocess
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-WORKERS, THREADS = 2, 4  # the same for the floor and the site
+# The same for the floor and the site: two processes (one a core here, wrk beside them), with the threads that
+# gunicorn.conf.py gives each process in production.
+WORKERS, THREADS = 2, runpy.run_path(str(ROOT / "gunicorn.conf.py"))["threads"]
 
 
 def request(port: int, method: str, path: str, body: str | None = None, headers: dict | None = None):
