@@ -111,7 +111,8 @@ def test_spam_has_its_tab_and_can_be_restored(app, client, admin, smtp):
 def test_mails_page_retries_a_failed_one_and_cancels_a_pending_one(app, client, admin):
     with app.app_context():
         failed_id = outbox.queue(outbox.Mail(["a@x.fr"], "Échoué", "t", "<p>t</p>"), "test")
-        pending_id = outbox.queue(outbox.Mail(["b@x.fr"], "En attente", "t", "<p>t</p>"), "test", not_before=ANSWER_DATE)
+        later = outbox.Mail(["b@x.fr"], "En attente", "t", "<p>t</p>")
+        pending_id = outbox.queue(later, "test", not_before=ANSWER_DATE)
         failed = db.session.get(OutboxMessage, failed_id)
         failed.status, failed.last_error = "failed", "550 5.1.1 User unknown"
         db.session.commit()
