@@ -99,6 +99,7 @@ def alternate(name: str, floor_run, site_run, rounds: int, labels: tuple[str, st
         "floor_p50_ms": round(statistics.median(run["p50_ms"] for run in floors), 2),
         "floor_p99_ms": round(statistics.median(run["p99_ms"] for run in floors), 2),
         "errors": sum(run["errors"] for run in sites),
+        "requests": sum(run["requests"] for run in sites),
     }
 
 

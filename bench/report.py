@@ -50,6 +50,10 @@ def write(report: dict) -> None:
     lines += [row(label, results[key]) for label, key in rows]
     lines += [
         "",
+        f"Chaque `POST /proposer` mesuré enregistre une nouvelle proposition (adresse et titre jamais envoyés) : "
+        f"{results['post_form']['stored']} propositions en base pour {results['post_form']['requests']} réponses "
+        "du site pendant ses tours.",
+        "",
         "| mesure | résultat |",
         "| --- | --- |",
         f"| Envoi de 2 000 courriels (aiosmtpd local) | {results['outbox']['mails_per_second']:.0f} courriels/s "

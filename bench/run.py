@@ -22,7 +22,15 @@ sys.path.insert(0, str(ROOT / "tests"))  # helpers.py and servers.py: nginx on d
 
 from load import THREADS, WORKERS, alternate, cookies_of, peak_rss_mb, request, timed_get, wrk  # noqa: E402
 from report import TARGETS, write  # noqa: E402
-from scenarios import bench_nginx, bench_outbox, log_in, migrate, seed_proposals, site_env  # noqa: E402
+from scenarios import (  # noqa: E402
+    bench_nginx,
+    bench_outbox,
+    log_in,
+    migrate,
+    seed_proposals,
+    site_env,
+    stored_proposals,
+)
 
 from proxy import serve_nginx  # noqa: E402
 from servers import gunicorn  # noqa: E402
@@ -71,6 +79,10 @@ def main() -> None:
         results["post_form"] = alternate(
             "POST /proposer", measure(floor.port, "/proposer", **post), measure(site.port, "/proposer", **post), rounds
         )
+        # Each answered POST stored a new proposal (none was a repeat answered from what was stored before).
+        results["post_form"]["stored"] = stored_proposals(database)
+        if results["post_form"]["stored"] < results["post_form"]["requests"] - results["post_form"]["errors"]:
+            sys.exit(f"POST /proposer : {results['post_form']['stored']} propositions enregistrées seulement")
         conditional = {"extra": ["-H", f"If-None-Match: {etag}"]}
         results["conditional_home"] = alternate(
             "GET / (304)", measure(floor.port, "/"), measure(site.port, "/", **conditional), rounds

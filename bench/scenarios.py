@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from load import ROOT, alternate, cookies_of, request
-from sqlalchemy import insert
+from sqlalchemy import func, insert, select
 
 from bluehats import create_app
 from bluehats.admin.accounts import add_organiser
@@ -64,6 +64,15 @@ def seed_proposals(database: str, count: int) -> None:
         db.session.commit()
         add_organiser(*ORGANISER)
         db.engine.dispose()
+
+
+def stored_proposals(database: str) -> int:
+    """Count the proposals a database holds."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database, "SECRET_KEY": "bench-secret-key", **LEGAL})
+    with app.app_context():
+        count = db.session.scalar(select(func.count()).select_from(Proposal))
+        db.engine.dispose()
+    return count
 
 
 def migrate(database: str) -> None:
