@@ -14,12 +14,14 @@ workers = int(
     os.environ.get("BLUEHATS_WORKERS") or os.environ.get("WEB_CONCURRENCY") or min(multiprocessing.cpu_count() * 2, 8)
 )
 # Two: a page is Python work, done under the interpreter's lock; a third and fourth thread of the same process
-# only queued behind it and made the thread holding SQLite's write turn wait (bench/run.py, 2 processes, 16
-# connections: a proposal's 99th percentile at 72–91 ms with 2 threads, 93–117 ms with 4, 125–156 ms with 8).
+# only queued behind it and made the thread holding SQLite's write turn wait (2 processes, 16 connections, each
+# POST a new proposal: 438–463 a second and a 99th percentile of 64–73 ms with 2 threads, 379–402 and 83–100 ms
+# with 4).
 threads = int(os.environ.get("BLUEHATS_THREADS", 2))
 # Each process listens on its own socket (SO_REUSEPORT) and the kernel shares new connections among them. On one
 # shared socket, the process that woke first took them all: nginx's kept-alive connections, or a load test's,
 # then stayed on one process and one core while the other idled (seen: 16 of 16 connections on one process).
+# The price: a second gunicorn started on the same address shares it instead of failing; stop the old one first.
 reuse_port = True
 # Each worker builds its own application, so no database connection is opened before the fork.
 preload_app = False
