@@ -1,11 +1,14 @@
 """The event without Flask: French dates, the call's state, French typography."""
 
-from datetime import datetime, timedelta
+import dataclasses
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from bluehats.core.clock import PARIS
-from bluehats.core.dates import format_date, format_datetime, format_left, format_time
+from bluehats.core.dates import countdown_holds_until, format_date, format_datetime, format_left, format_time
 from bluehats.core.edition import cfp_state, load_edition, split_call_to_action
 from bluehats.core.typography import french_html, french_text
 
@@ -116,3 +119,27 @@ def test_typography_spares_tags_attributes_and_code():
         f'<p>Oui{NNBSP}! <a href="https://a.fr/?x=1" title="Quoi ?">lien{NNBSP}?</a> '
         "<code>a ? b</code> <pre>x : y</pre></p>"
     )
+
+
+@settings(max_examples=500)
+@given(
+    deadline=st.datetimes(datetime(2022, 1, 1), datetime(2030, 1, 1), timezones=st.just(PARIS)),
+    before=st.timedeltas(timedelta(0), timedelta(days=5)),
+    later=st.floats(0, 1, exclude_max=True),
+)
+# Ten seconds before the last day starts, with a deadline at 30 s past a minute: the same count of minutes left
+# runs past midnight, when « dernier jour » appears.
+@example(deadline=datetime(2022, 10, 18, 0, 0, 30, tzinfo=PARIS), before=timedelta(days=1, seconds=40), later=0.5)
+def test_the_countdown_reads_the_same_until_the_moment_it_names(deadline, before, later):
+    """What the call's block shows (open, last day, time left) is the same from `now` to the moment given."""
+    event = load_edition()
+    event = dataclasses.replace(event, cfp_deadline=deadline.astimezone(UTC))
+    now = event.cfp_deadline - before
+    until = countdown_holds_until(event.cfp_deadline, now)
+    assert until > now
+    span = min(until - now, timedelta(days=30)) // timedelta(microseconds=1)
+    moment = now + timedelta(microseconds=int(span * later))  # rounded down: before `until`
+    shown = cfp_state(event, now), cfp_state(event, moment)
+    assert [(state.is_open, state.closing_today, state.left_text) for state in shown] == [
+        (shown[0].is_open, shown[0].closing_today, shown[0].left_text)
+    ] * 2

@@ -74,6 +74,17 @@ def format_left(delta: timedelta) -> str:
     return f"{minutes}\u00a0minute{'s' if minutes > 1 else ''}"
 
 
+def countdown_holds_until(deadline: datetime, now: datetime) -> datetime:
+    """Return the first moment after `now` the countdown to a deadline may read otherwise (open, last day, left)."""
+    left = deadline - now
+    if left <= timedelta(0):
+        return datetime.max.replace(tzinfo=UTC)  # closed, and it stays closed
+    # format_left() counts whole minutes: the same count holds until exactly that many minutes are left.
+    same_minutes = deadline - timedelta(minutes=int(left.total_seconds() // 60)) + timedelta(microseconds=1)
+    next_paris_day = day_start(now.astimezone(PARIS).date() + timedelta(days=1))  # « dernier jour » may start
+    return min(same_minutes, deadline, next_paris_day)
+
+
 def parse_moment(value: str | datetime) -> datetime:
     """Parse an ISO 8601 datetime that must carry its offset."""
     moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)

@@ -22,6 +22,9 @@ SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
     "PRAGMA synchronous=NORMAL",
     "PRAGMA foreign_keys=ON",
+    # 1 MB of page cache a connection instead of 2: the organisers' list, search and export of 10,000 proposals
+    # take as long (the pages stay in the system's file cache), and a process peaks 1.5–2 MB lower (79.4 → 77.2–77.9).
+    "PRAGMA cache_size=-1000",
 )
 
 
