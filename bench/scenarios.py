@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
+from flask import Flask
 from load import ROOT, alternate, cookies_of, request
 from sqlalchemy import func, insert, select
 
@@ -31,9 +32,14 @@ def site_env(folder: Path, database: str) -> dict[str, str]:
     return site_environment(folder / "instance", database, free_port(), FLASK_BLUEHATS_MAIL_DELIVERY="worker")
 
 
+def bench_app(database: str, **settings) -> Flask:
+    """Build the site on a benchmark's database, to fill it or read it outside the served processes."""
+    return create_app({"SQLALCHEMY_DATABASE_URI": database, "SECRET_KEY": "bench-secret-key", **LEGAL, **settings})
+
+
 def seed_proposals(database: str, count: int) -> None:
     """Insert proposals straight into the database (the list and the export read them)."""
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database, "SECRET_KEY": "bench-secret-key", **LEGAL})
+    app = bench_app(database)
     administrations = ["DINUM", "Ministère de la Culture", "Ville de Lyon", "Ministère des Armées", "CNRS"]
     now = datetime.now(UTC)
     rows = [
@@ -68,7 +74,7 @@ def seed_proposals(database: str, count: int) -> None:
 
 def stored_proposals(database: str) -> int:
     """Count the proposals a database holds."""
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database, "SECRET_KEY": "bench-secret-key", **LEGAL})
+    app = bench_app(database)
     with app.app_context():
         count = db.session.scalar(select(func.count()).select_from(Proposal))
         db.engine.dispose()
@@ -110,16 +116,12 @@ def bench_outbox(database: str, folder: Path, mails: int) -> dict:
     )
     try:
         time.sleep(1)
-        app = create_app(
-            {
-                "SQLALCHEMY_DATABASE_URI": database,
-                "SECRET_KEY": "bench-secret-key",
-                "MAIL_SERVER": "127.0.0.1",
-                "MAIL_PORT": port,
-                "BLUEHATS_MAIL_DELIVERY": "worker",
-                "BLUEHATS_SITE_URL": "http://127.0.0.1",
-                **LEGAL,
-            }
+        app = bench_app(
+            database,
+            MAIL_SERVER="127.0.0.1",
+            MAIL_PORT=port,
+            BLUEHATS_MAIL_DELIVERY="worker",
+            BLUEHATS_SITE_URL="http://127.0.0.1",
         )
         with app.app_context():
             for index in range(mails):

@@ -11,10 +11,12 @@ from servers import ROOT, http_get, wait_until_up
 def test_dev_run_migrates_and_serves_the_announcement(tmp_path):
     port = free_port()
     # A newcomer's environment: none of the site's settings, an instance folder of its own.
-    environment = {key: value for key, value in os.environ.items() if not key.startswith(("FLASK_", "BLUEHATS_"))}
-    environment |= {"BLUEHATS_INSTANCE_PATH": str(tmp_path / "instance")}
-    if "BLUEHATS_VENV" in os.environ:
-        environment["BLUEHATS_VENV"] = os.environ["BLUEHATS_VENV"]
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key == "BLUEHATS_VENV" or not key.startswith(("FLASK_", "BLUEHATS_"))
+    }
+    environment["BLUEHATS_INSTANCE_PATH"] = str(tmp_path / "instance")
     log = tmp_path / "dev-run.log"
     with log.open("w") as output:
         process = subprocess.Popen(

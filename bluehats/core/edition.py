@@ -156,6 +156,11 @@ class CfpState:
         return format_left(self.time_left)
 
     @property
+    def shown(self) -> tuple[bool, bool, str]:
+        """Return what the pages' call-for-talks block shows: open, last day, time left."""
+        return self.is_open, self.closing_today, self.left_text
+
+    @property
     def deadline_text(self) -> str:
         """Return the deadline's date, « 18 octobre 2022 »."""
         return format_date(self.edition.cfp_deadline)

@@ -36,8 +36,7 @@ def cfp_key(app: Flask) -> tuple:
     # Worked out again only when it may have changed: a 304 of the announcement spent 5 of its 80 µs on it.
     known_edition, since, until, shown = app.extensions.get("bluehats.cfp_shown", (None, now, now, ()))
     if known_edition is not edition or not since <= now < until:
-        state = cfp_state(edition, now)
-        shown = (state.is_open, state.closing_today, state.left_text)
+        shown = cfp_state(edition, now).shown
         app.extensions["bluehats.cfp_shown"] = (edition, now, countdown_holds_until(edition.cfp_deadline, now), shown)
     return (*shown, app.config["BLUEHATS_CFP_PREVIEW"])
 
